@@ -1,0 +1,46 @@
+# dyson: two commands do all set-up on a fresh Debian machine.
+#   make run   installs what is missing, builds in release, runs the default pipeline
+#   make test  installs what is missing, runs the Swift tests and the Python interop checks
+SHELL := /bin/bash
+APT_PACKAGES := libhdf5-dev liblapacke-dev libopenblas-dev pkg-config hdf5-tools
+PY_PACKAGES := h5py numpy scipy pytest
+PIPELINE ?= pipelines/teacher-student.toml
+DYSON := .build/release/dyson
+
+.PHONY: all deps build run test test-swift test-interop bench clean
+
+all: build
+
+# Installs only what is missing: apt needs root (CI and these machines run as root).
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+	@python3 -c "import h5py, numpy, scipy, pytest" 2>/dev/null || python3 -m pip install -q $(PY_PACKAGES)
+
+build: deps
+	swift build -c release --product dyson
+
+run: build
+	$(DYSON) run $(PIPELINE)
+
+test: deps
+	$(MAKE) test-swift
+	$(MAKE) test-interop
+
+# The CLI tests run the release binary, so build it first.
+test-swift:
+	swift build -c release --product dyson
+	DYSON_BINARY=$(CURDIR)/$(DYSON) swift test
+
+test-interop:
+	DYSON_BINARY=$(CURDIR)/$(DYSON) python3 -m pytest -q Tests/Interop
+
+bench: build
+	Tests/Baselines/bench_teacher_student.sh
+
+clean:
+	rm -rf .build data/teacher-student

@@ -1,0 +1,44 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// The pipeline stages (simulate → snapshot → diagonalise → unfold → fit) live in library
+/// modules cut by dependency: only `HDF5` and `LinearAlgebra` import C; physics and statistics
+/// modules build and test without it; the CLI imports the pipeline and ArgumentParser only.
+let package = Package(
+    name: "dyson",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "dyson", targets: ["dyson"]),
+        .library(name: "Pipeline", targets: ["Pipeline"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
+        .systemLibrary(name: "CLAPACK", providers: [.apt(["liblapacke-dev", "libopenblas-dev"])]),
+        .target(name: "HDF5", dependencies: ["CHDF5"], exclude: ["README.md"]),
+        .target(name: "LinearAlgebra", dependencies: ["CLAPACK"], exclude: ["README.md"]),
+        .target(name: "Simulation", dependencies: [.product(name: "Numerics", package: "swift-numerics")], exclude: ["README.md"]),
+        .target(name: "Fitting", dependencies: [.product(name: "Numerics", package: "swift-numerics")], exclude: ["README.md"]),
+        .target(name: "Spectra", dependencies: ["LinearAlgebra"]),
+        .target(name: "Pipeline", dependencies: [
+            "HDF5", "LinearAlgebra", "Simulation", "Spectra", "Fitting",
+            .product(name: "TOMLKit", package: "TOMLKit"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        .executableTarget(name: "dyson", dependencies: [
+            "Pipeline", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "HDF5Tests", dependencies: ["HDF5"]),
+        .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
+        .testTarget(name: "SimulationTests", dependencies: ["Simulation"]),
+        .testTarget(name: "SpectraTests", dependencies: ["Spectra"]),
+        .testTarget(name: "FittingTests", dependencies: ["Fitting"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "HDF5"]),
+        .testTarget(name: "CLITests", dependencies: ["Pipeline", "HDF5"]),
+    ]
+)

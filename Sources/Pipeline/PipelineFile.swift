@@ -1,0 +1,91 @@
+import Foundation
+import TOMLKit
+
+/// A pipeline file (`pipelines/*.toml`): one table per stage plus a `sweep` table whose arrays
+/// expand the simulation into one run per combination.
+///
+/// ```toml
+/// [pipeline]
+/// name = "teacher-student"
+/// output = "data/teacher-student"
+/// [simulate]        # SimulateConfig keys
+/// [sweep]           # simulate keys → arrays of values
+/// [snapshot] [diagonalise] [unfold] [fit]
+/// ```
+public struct PipelineFile: Sendable {
+    public let path: String
+    public let name: String
+    public let title: String
+    public let layout: RunLayout
+    /// One simulation per sweep point, with its file label (e.g. `learning_rate-0.1_batch_size-16`).
+    public let simulations: [(label: String, config: SimulateConfig)]
+    public let snapshot: SnapshotConfig
+    public let diagonalise: DiagonaliseConfig
+    public let unfold: UnfoldConfig
+    public let fit: FitConfig
+
+    public static let stages = ["simulate", "snapshot", "diagonalise", "unfold", "fit", "report"]
+
+    /// Reads and validates the whole pipeline; `outputOverride` replaces `pipeline.output`.
+    public init(path: String, outputOverride: String? = nil) throws {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw DysonError.badInput(file: path, message: "no such file or not readable as UTF-8 text")
+        }
+        let top = ConfigReader(try ConfigReader.parse(text, source: path), source: path, section: "")
+        let meta = try top.subtable("pipeline") ?? ConfigReader(TOMLTable(), source: path, section: "pipeline")
+        self.path = path
+        name = try meta.string("name", default: ((path as NSString).lastPathComponent as NSString).deletingPathExtension)
+        title = try meta.string("title", default: name)
+        let output = try meta.string("output", default: "data/\(name)")
+        layout = RunLayout(directory: outputOverride ?? output)
+        try meta.finish()
+
+        guard let simulate = try top.subtable("simulate") else {
+            throw DysonError.invalidConfiguration(source: path, message: "has no [simulate] table")
+        }
+        simulations = try Self.expand(simulate.table, sweep: try top.subtable("sweep"), source: path)
+        snapshot = try SnapshotConfig(try top.subtable("snapshot") ?? ConfigReader(TOMLTable(), source: path, section: "snapshot"))
+        diagonalise = try DiagonaliseConfig(try top.subtable("diagonalise") ?? ConfigReader(TOMLTable(), source: path, section: "diagonalise"))
+        unfold = try UnfoldConfig(try top.subtable("unfold") ?? ConfigReader(TOMLTable(), source: path, section: "unfold"))
+        fit = try FitConfig(try top.subtable("fit") ?? ConfigReader(TOMLTable(), source: path, section: "fit"))
+        try top.finish()
+    }
+
+    /// The Cartesian product of the sweep arrays (keys in TOMLKit's order), applied over [simulate].
+    private static func expand(_ base: TOMLTable, sweep: ConfigReader?, source: String) throws -> [(label: String, config: SimulateConfig)] {
+        var points: [[(String, TOMLValueConvertible)]] = [[]]
+        if let sweep {
+            for key in sweep.table.keys {
+                let values = try sweep.array(key)
+                points = points.flatMap { point in (0..<values.count).map { point + [(key, values[$0])] } }
+            }
+        }
+        return try points.map { point in
+            let table = try ConfigReader.parse(base.convert(to: .toml), source: source)
+            for (key, value) in point { table[key] = value }
+            let label = point.isEmpty ? "run" : point.map { "\($0.0)-\(literal($0.1))" }.joined(separator: "_")
+            return (label, try SimulateConfig(ConfigReader(table, source: source, section: "simulate")))
+        }
+    }
+
+    private static func literal(_ value: TOMLValueConvertible) -> String {
+        if let d = value.double { return String(d) }
+        if let i = value.int { return String(i) }
+        if let s = value.string { return s }
+        return value.debugDescription.filter { $0.isLetter || $0.isNumber || $0 == "." }
+    }
+}
+
+/// Where every output of a pipeline lives: one value that knows each stage's file.
+public struct RunLayout: Sendable, Equatable {
+    public let directory: String
+
+    public init(directory: String) { self.directory = directory }
+
+    public func simulation(_ label: String) -> String { "\(directory)/simulate/\(label).h5" }
+    public var ensemble: String { "\(directory)/ensemble.h5" }
+    public var spectra: String { "\(directory)/spectra.h5" }
+    public var unfolded: String { "\(directory)/unfolded.h5" }
+    public var fit: String { "\(directory)/fit.h5" }
+    public var report: String { "\(directory)/report.md" }
+}

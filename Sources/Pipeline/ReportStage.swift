@@ -1,0 +1,137 @@
+import Fitting
+import Foundation
+import HDF5
+
+/// `report`: a Markdown summary of a fit file — each measured quantity beside the theory
+/// prediction with a verdict from its error — printed and written next to the data.
+public enum ReportStage {
+    /// A measured value is "consistent" with theory within this many standard errors.
+    static let pullLimit = 3.0
+    /// The Wigner surmise is "rejected" below this KS p-value.
+    static let surmiseLevel = 0.01
+
+    /// Returns the Markdown text and writes it to `output` (atomically) when given.
+    @discardableResult
+    public static func run(input: String, title: String, output: String?) throws -> String {
+        let file = try openInput(input)
+        _ = try FileHeader.read(from: file, expecting: .fit)
+        let index = try EnsembleIndex.read(from: file)
+        let root = try file.root()
+        let pairs = try root.openDataset("mean_pair_spacing").shape().last ?? 0
+        let mean = try root.read("mean_pair_spacing", as: Double.self)
+        let error = try root.read("mean_pair_spacing_error", as: Double.self)
+        let used = try root.read("samples_used", as: Int64.self)
+        let ksD = try root.read("ks_statistic", as: Double.self)
+        let ksP = try root.read("ks_p_value", as: Double.self)
+        let config = try root.attribute("config", as: String.self)
+        let beta = try FitConfig(ConfigReader(ConfigReader.parse(config, source: input), source: input, section: "")).beta
+
+        var lines = ["# \(title)", "",
+                     "dyson \(dysonVersion), from `\(input)` (\(index.model), \(index.ensembleCount) ensembles).", ""]
+        let alpha = index.parameter("learning_rate"), batch = index.parameter("batch_size"), noise = index.parameter("noise_std")
+        let predicts = index.model == "teacher_student" && alpha != nil && batch != nil && noise != nil
+        lines += ["## Level spacing of the degenerate pair", ""]
+        if predicts {
+            lines += ["Theory (SPEC §2.1): ⟨S⟩ = √(2π α ε² / (|B| (2 − α))). Pull = (measured − theory)/error; "
+                      + "consistent when |pull| < \(Int(pullLimit)). KS: s = S/⟨S⟩ against the Wigner surmise "
+                      + "(β = \(beta)), rejected when p < \(surmiseLevel).", ""]
+        }
+        var header = "| ensemble | step | α | \\|B\\| | ε | pair | seeds | ⟨S⟩ measured |"
+        var rule = "|---|---|---|---|---|---|---|---|"
+        if predicts { header += " ⟨S⟩ theory | pull | verdict |"; rule += "---|---|---|" }
+        header += " KS D | KS p | surmise |"
+        rule += "---|---|---|"
+        lines += [header, rule]
+        for e in 0..<index.ensembleCount {
+            for p in 0..<pairs {
+                let k = e * pairs + p
+                var row = "| \(e) | \(index.step[e]) | \(format(alpha?[e])) | \(format(batch?[e])) | \(format(noise?[e])) | \(p) | \(used[k]) | \(Estimate(value: mean[k], error: error[k]).formatted) |"
+                if predicts, let alpha, let batch, let noise {
+                    let theory = Theory.teacherStudentMeanSpacing(learningRate: alpha[e], batchSize: batch[e], noiseStd: noise[e])
+                    let pull = (mean[k] - theory) / error[k]
+                    row += " \(String(format: "%.5g", theory)) | \(String(format: "%+.2f", pull)) | \(abs(pull) < pullLimit ? "consistent" : "**tension**") |"
+                }
+                row += " \(String(format: "%.4f", ksD[k])) | \(String(format: "%.3g", ksP[k])) | \(ksP[k] >= surmiseLevel ? "compatible" : "**rejected**") |"
+                lines.append(row)
+            }
+        }
+        lines.append("")
+        if root.contains("scaling_slope") {
+            lines += try scalingSection(root, index: index, predicts: predicts)
+        }
+        lines += try histogramSection(root, index: index, used: used, pairs: pairs, beta: beta)
+        let text = lines.joined(separator: "\n") + "\n"
+        if let output {
+            try AtomicOutput.write(output) { temporary in
+                do {
+                    try text.write(toFile: temporary, atomically: false, encoding: .utf8)
+                } catch {
+                    throw DysonError.failure(message: "\(output): cannot write report: \(error.localizedDescription)")
+                }
+            }
+        }
+        return text
+    }
+
+    private static func scalingSection(_ root: borrowing Group, index: EnsembleIndex, predicts: Bool) throws -> [String] {
+        let slope = Estimate(value: try root.read("scaling_slope", as: Double.self)[0],
+                             error: try root.read("scaling_slope_error", as: Double.self)[0])
+        let chi2 = try root.read("scaling_chi2", as: Double.self)[0]
+        let dof = try root.read("scaling_dof", as: Int64.self)[0]
+        let p = try root.read("scaling_p_value", as: Double.self)[0]
+        let ratio = try root.read("scaling_ratio", as: Double.self)
+        let ratioError = try root.read("scaling_ratio_error", as: Double.self)
+        var lines = ["## Linear scaling rule", "",
+                     "Fit of ⟨S⟩ = a·√(α ε²/|B|) through the origin over all ensembles, weighted by jackknife errors:", "",
+                     "**a = \(slope.formatted)**, χ²/dof = \(String(format: "%.2f", chi2)) / \(dof), p = \(String(format: "%.3g", p)).", ""]
+        if predicts, let alpha = index.parameter("learning_rate") {
+            lines += ["Theory: a(α) = √(2π/(2 − α)), which depends weakly on α and tends to √π ≈ 1.7725 as α → 0; "
+                      + "so a single slope over several α is itself an approximation (χ² measures it).", "",
+                      "| ensemble | α | a measured | a(α) theory | pull |", "|---|---|---|---|---|"]
+            for e in 0..<index.ensembleCount {
+                let theory = Theory.teacherStudentSlope(learningRate: alpha[e])
+                let measured = Estimate(value: ratio[e], error: ratioError[e])
+                lines.append("| \(e) | \(format(alpha[e])) | \(measured.formatted) | \(String(format: "%.4f", theory)) | \(String(format: "%+.2f", (ratio[e] - theory) / ratioError[e])) |")
+            }
+            lines.append("")
+        }
+        return lines
+    }
+
+    /// A text plot of the histogram of s for the largest ensemble against the surmise.
+    private static func histogramSection(_ root: borrowing Group, index: EnsembleIndex, used: [Int64], pairs: Int, beta: Int) throws -> [String] {
+        guard let k = used.indices.max(by: { used[$0] < used[$1] }) else { return [] }
+        let group = try root.openGroup("histogram/ensemble_\(k / pairs)_pair_\(k % pairs)")
+        let edges = try group.read("edges", as: Double.self)
+        let density = try group.read("density", as: Double.self)
+        var lines = ["## Wigner surmise", "",
+                     "Histogram of s = S/⟨S⟩ for ensemble \(k / pairs), pair \(k % pairs) (\(used[k]) seeds, "
+                     + "\(try group.attribute("rule", as: String.self)) bins); `#` measured density, `|` the surmise P(s) (β = \(beta)).", "",
+                     "```", "    s    P(s)  measured"]
+        for b in density.indices {
+            let centre = (edges[b] + edges[b + 1]) / 2
+            let surmise = WignerSurmise.density(centre, beta: beta)
+            var bar = Array(repeating: Character(" "), count: 50)
+            for i in 0..<min(50, Int((density[b] * 50).rounded())) { bar[i] = "#" }
+            let mark = min(49, Int((surmise * 50).rounded()))
+            bar[mark] = "|"
+            lines.append(String(format: "%5.2f  %5.3f  %5.3f ", centre, surmise, density[b]) + String(bar))
+        }
+        lines += ["```", ""]
+        return lines
+    }
+
+    private static func format(_ value: Double?) -> String {
+        guard let value else { return "—" }
+        return value == value.rounded() && abs(value) < 1e6 ? String(Int(value)) : String(format: "%.4g", value)
+    }
+}
+
+extension Estimate {
+    /// "0.01437 ± 0.00014": the value to the precision its error warrants (two significant digits of error).
+    var formatted: String {
+        guard error > 0, error.isFinite else { return String(format: "%.5g", value) }
+        let digits = max(0, 1 - Int(Foundation.floor(Foundation.log10(error))))
+        return String(format: "%.\(digits)f ± %.\(digits)f", value, error)
+    }
+}

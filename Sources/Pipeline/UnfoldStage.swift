@@ -1,0 +1,74 @@
+import HDF5
+
+/// `unfold` for ensembles of few levels (SPEC §4.2): spacings of would-be degenerate pairs,
+/// S = x_j − x_i per sample, normalised per ensemble as s = S/⟨S⟩, and nearest-neighbour
+/// spacings normalised by the ensemble mean of each gap (mean-spacing unfolding level by level).
+///
+/// Samples whose diagonalisation failed (NaN levels) get NaN spacings and do not enter ⟨S⟩.
+public enum UnfoldStage {
+    public static func run(input: String, config: UnfoldConfig, output: String) throws {
+        let record = try InputRecord.of(input)
+        let file = try openInput(input)
+        _ = try FileHeader.read(from: file, expecting: .spectra)
+        let index = try EnsembleIndex.read(from: file)
+        let root = try file.root()
+        let valuesSet = try root.openDataset("values")
+        let shape = try valuesSet.shape()
+        guard shape.count == 2, shape[0] == index.sampleCount, shape[1] >= 2 else {
+            throw DysonError.badInput(file: input, message: "'values' has shape \(shape), expected [\(index.sampleCount), level >= 2]")
+        }
+        let levels = shape[1]
+        let values = try valuesSet.read(as: Double.self)
+        let pairs = config.pairs.isEmpty ? (0..<(levels - 1)).map { [$0, $0 + 1] } : config.pairs
+        if let bad = pairs.first(where: { $0[1] >= levels }) {
+            throw DysonError.invalidConfiguration(source: "unfold.pairs", message: "pair [\(bad[0]), \(bad[1])] needs level \(bad[1]) but \(input) has \(levels) levels")
+        }
+        try write(index: index, values: values, levels: levels, pairs: pairs, config: config, record: record,
+                  quantity: try root.attribute("quantity", as: String.self), output: output)
+    }
+
+    private static func write(index: EnsembleIndex, values: [Double], levels: Int, pairs: [[Int]], config: UnfoldConfig,
+                              record: InputRecord, quantity: String, output: String) throws {
+        let samples = index.sampleCount
+        let groups = index.samplesByEnsemble
+        let pairSpacing = (0..<samples).flatMap { s in pairs.map { values[s * levels + $0[1]] - values[s * levels + $0[0]] } }
+        let gaps = levels - 1
+        let spacing = (0..<samples).flatMap { s in (0..<gaps).map { values[s * levels + $0 + 1] - values[s * levels + $0] } }
+        let pairNormalised = normalisedByEnsembleMean(pairSpacing, columns: pairs.count, groups: groups)
+        let spacingNormalised = normalisedByEnsembleMean(spacing, columns: gaps, groups: groups)
+        try AtomicOutput.write(output) { temporary in
+            let file = try File.create(temporary)
+            try FileHeader(schema: .unfolded, config: config.toml, inputs: [record]).write(to: file)
+            let root = try file.root()
+            try index.write(to: root)
+            try root.createAxis("pair", count: pairs.count, description: "pair of would-be degenerate levels")
+            try root.createAxis("gap", count: gaps, description: "gap between levels i and i + 1")
+            try root.writeVariable("pair_lower", pairs.map { Int64($0[0]) }, axes: ["pair"], description: "lower level index of the pair")
+            try root.writeVariable("pair_upper", pairs.map { Int64($0[1]) }, axes: ["pair"], description: "upper level index of the pair")
+            try root.writeVariable("pair_spacing", pairSpacing, axes: ["sample", "pair"], shape: [samples, pairs.count],
+                                   description: "S = x_upper - x_lower of \(quantity)")
+            try root.writeVariable("pair_spacing_normalised", pairNormalised, axes: ["sample", "pair"], shape: [samples, pairs.count],
+                                   description: "s = S / <S>, <S> the mean over the sample's ensemble")
+            try root.writeVariable("spacing", spacing, axes: ["sample", "gap"], shape: [samples, gaps],
+                                   description: "nearest-neighbour spacing x_(i+1) - x_i of \(quantity)")
+            try root.writeVariable("spacing_normalised", spacingNormalised, axes: ["sample", "gap"], shape: [samples, gaps],
+                                   description: "nearest-neighbour spacing / its mean over the ensemble (mean-spacing unfolding)")
+            try root.setAttribute("method", "mean_spacing")
+            try root.setAttribute("quantity", quantity)
+            try file.close()
+        }
+    }
+
+    /// Divides column c of each ensemble's rows by that ensemble's mean of column c (finite values only).
+    static func normalisedByEnsembleMean(_ x: [Double], columns: Int, groups: [[Int]]) -> [Double] {
+        var out = x
+        for group in groups {
+            for c in 0..<columns {
+                let finite = group.map { x[$0 * columns + c] }.filter(\.isFinite)
+                let mean = finite.reduce(0, +) / Double(finite.count)
+                for s in group { out[s * columns + c] = x[s * columns + c] / mean }
+            }
+        }
+        return out
+    }
+}

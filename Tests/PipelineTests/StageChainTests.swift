@@ -1,0 +1,94 @@
+import Foundation
+import HDF5
+import Testing
+@testable import Pipeline
+
+/// A fresh directory per test, removed afterwards.
+final class Scratch {
+    let path: String
+    init() throws {
+        path = FileManager.default.temporaryDirectory.appendingPathComponent("dyson-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+    func file(_ name: String) -> String { "\(path)/\(name)" }
+}
+
+func smallSimulation(seeds: Int = 120, learningRate: Double = 0.1, batchSize: Int = 16) throws -> SimulateConfig {
+    try StageConfigFile.simulate("""
+        seeds = \(seeds)
+        learning_rate = \(learningRate)
+        batch_size = \(batchSize)
+        epochs = 2
+        batches_per_epoch = 100
+        snapshot_every_epochs = 1
+        shared_data = false
+        """, source: "test")
+}
+
+@Test func everyStageWritesItsSchemaAndTheChainIsConsistent() throws {
+    let scratch = try Scratch()
+    let runs = [scratch.file("a.h5"), scratch.file("b.h5")]
+    try SimulateStage.run(config: try smallSimulation(batchSize: 4), output: runs[0])
+    try SimulateStage.run(config: try smallSimulation(batchSize: 16), output: runs[1])
+    var snapshot = SnapshotConfig()
+    snapshot.select = "all"
+    try SnapshotStage.run(inputs: runs, config: snapshot, output: scratch.file("ensemble.h5"))
+    try DiagonaliseStage.run(input: scratch.file("ensemble.h5"), config: DiagonaliseConfig(), output: scratch.file("spectra.h5"))
+    try UnfoldStage.run(input: scratch.file("spectra.h5"), config: UnfoldConfig(), output: scratch.file("unfolded.h5"))
+    var fit = FitConfig()
+    fit.ksReplicas = 50
+    try FitStage.run(input: scratch.file("unfolded.h5"), config: fit, output: scratch.file("fit.h5"))
+
+    for (name, schema) in [("a.h5", Schema.run), ("ensemble.h5", .ensemble), ("spectra.h5", .spectra),
+                           ("unfolded.h5", .unfolded), ("fit.h5", .fit)] {
+        let file = try File.open(scratch.file(name))
+        let header = try FileHeader.read(from: file, expecting: schema)
+        #expect(header.toolVersion == dysonVersion)
+        #expect(!header.config.isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: scratch.file(name) + ".tmp"))
+    }
+    // 2 runs × 3 snapshots (steps 0, 100, 200) = 6 ensembles of 120 seeds.
+    let fitFile = try File.open(scratch.file("fit.h5"))
+    let index = try EnsembleIndex.read(from: fitFile)
+    #expect(index.ensembleCount == 6)
+    #expect(index.sampleCount == 720)
+    #expect(index.parameter("batch_size") == [4, 4, 4, 16, 16, 16])
+    #expect(index.step == [0, 100, 200, 0, 100, 200])
+    let mean = try fitFile.root().read("mean_pair_spacing", as: Double.self)
+    let error = try fitFile.root().read("mean_pair_spacing_error", as: Double.self)
+    #expect(mean.count == 6 && error.allSatisfy { $0 > 0 })
+    // The spectra file's levels are ascending singular values; unfold's S is their difference.
+    let spectra = try File.open(scratch.file("spectra.h5")).root().read("values", as: Double.self)
+    let spacing = try File.open(scratch.file("unfolded.h5")).root().read("pair_spacing", as: Double.self)
+    for s in 0..<720 {
+        #expect(spectra[2 * s] <= spectra[2 * s + 1])
+        #expect(spacing[s] == spectra[2 * s + 1] - spectra[2 * s])
+    }
+}
+
+@Test func theTransformsAreTheMatricesTheyName() {
+    let w: [Double] = [1, 2, 3, 4, 5, 6]  // 2 × 3
+    #expect(Transform.apply("WtW", to: w, rows: 2, columns: 3) == [17, 22, 27, 22, 29, 36, 27, 36, 45])
+    #expect(Transform.apply("WWt", to: w, rows: 2, columns: 3) == [14, 32, 32, 77])
+    #expect(Transform.apply("symmetric", to: [1, 2, 4, 3], rows: 2, columns: 2) == [1, 3, 3, 3])
+    #expect(Transform.shape("WtW", rows: 2, columns: 3) == (3, 3))
+}
+
+@Test func unknownAndInvalidConfigurationKeysAreRejected() {
+    #expect(throws: DysonError.invalidConfiguration(source: "t", message: "unknown key learning_rat")) {
+        try StageConfigFile.simulate("learning_rat = 0.1", source: "t")
+    }
+    #expect(throws: DysonError.self) { try StageConfigFile.simulate("learning_rate = 0", source: "t") }
+    #expect(throws: DysonError.self) { try StageConfigFile.simulate("batch_size = 0", source: "t") }
+    #expect(throws: DysonError.self) { try StageConfigFile.simulate("size = 1", source: "t") }
+    #expect(throws: DysonError.self) { try StageConfigFile.fit("beta = 3", source: "t") }
+    #expect(throws: DysonError.self) { try StageConfigFile.snapshot("transform = \"WW\"", source: "t") }
+}
+
+@Test func configurationTextIsCanonicalAndRoundTrips() throws {
+    let config = try smallSimulation()
+    let again = try StageConfigFile.simulate(config.toml, source: "t")
+    #expect(again == config)
+    #expect(again.toml == config.toml)
+}
