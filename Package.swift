@@ -24,7 +24,7 @@ let package = Package(
         .target(name: "LinearAlgebra", dependencies: ["CLAPACK"], exclude: ["README.md"]),
         .target(name: "Simulation", dependencies: [.product(name: "Numerics", package: "swift-numerics")], exclude: ["README.md"]),
         .target(name: "Fitting", dependencies: [.product(name: "Numerics", package: "swift-numerics")], exclude: ["README.md"]),
-        .target(name: "Spectra", dependencies: ["LinearAlgebra"]),
+        .target(name: "Spectra", dependencies: ["LinearAlgebra"], exclude: ["README.md"]),
         .target(name: "Pipeline", dependencies: [
             "HDF5", "LinearAlgebra", "Simulation", "Spectra", "Fitting",
             .product(name: "TOMLKit", package: "TOMLKit"),

@@ -1,5 +1,6 @@
 import HDF5
 import LinearAlgebra
+import Spectra
 
 /// `diagonalise`: eigenvalues (symmetric matrices, LAPACK dsyevd) or singular values (dgesdd) of
 /// every sample of an ensemble file, in double precision, ascending, into a `dyson.spectra` file.
@@ -40,7 +41,7 @@ public enum DiagonaliseStage {
             try outRoot.createAxis("level", count: spectrum.levels, description: "level index, ascending")
             let what = config.quantity == "eigenvalues" ? "eigenvalues" : "singular values"
             try outRoot.writeVariable("values", spectrum.values, axes: ["sample", "level"], shape: [spectrum.count, spectrum.levels],
-                                      description: "\(what) of \(Transform.formula(transform, matrix: matrixName)), ascending; NaN where status != 0",
+                                      description: "\(what) of \(MatrixTransform(rawValue: transform)?.formula(of: matrixName) ?? transform), ascending; NaN where status != 0",
                                       compressed: true)
             try outRoot.writeVariable("status", spectrum.status, axes: ["sample"],
                                       description: "LAPACK info per sample (0 = ok; see lapack_routine)")

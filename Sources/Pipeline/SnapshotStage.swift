@@ -1,5 +1,5 @@
 import HDF5
-import LinearAlgebra
+import Spectra
 
 /// `snapshot`: turns run files into a `dyson.ensemble` file — the chosen matrix at the chosen
 /// times, transformed, with samples grouped into ensembles of equal hyper-parameters and step.
@@ -26,7 +26,8 @@ public enum SnapshotStage {
             } else if run.parameterNames != index.parameterNames || run.model != index.model {
                 throw DysonError.badInput(file: path, message: "model or hyper-parameters (\(run.parameterNames.joined(separator: ", "))) differ from those of \(inputs[0])")
             }
-            let teacher = config.transform == "minus_teacher" ? try run.target(of: config.matrix) : []
+            let transform = MatrixTransform(rawValue: config.transform)!
+            let teacher = transform == .minusTeacher ? try run.target(of: config.matrix) : []
             for snapshot in try selectedSnapshots(run, config: config, file: path) {
                 let (rows, columns, values) = try run.matrices(config.matrix, snapshot: snapshot)
                 let key = run.parameterValues + [Double(run.steps[snapshot])]
@@ -44,9 +45,9 @@ public enum SnapshotStage {
                 for seed in 0..<run.seeds {
                     guard run.statuses[seed] == "ok" else { excluded += 1; continue }
                     let w = Array(values[(seed * count)..<((seed + 1) * count)])
-                    let difference = teacher.isEmpty ? w : zip(w, teacher[(seed * count)..<((seed + 1) * count)]).map { $0 - $1 }
-                    let x = Transform.apply(config.transform, to: difference, rows: rows, columns: columns)
-                    let outShape = Transform.shape(config.transform, rows: rows, columns: columns)
+                    let x = transform.apply(to: w, rows: rows, columns: columns,
+                                            teacher: teacher.isEmpty ? nil : Array(teacher[(seed * count)..<((seed + 1) * count)]))
+                    let outShape = transform.shape(rows: rows, columns: columns)
                     if let shape, shape != outShape {
                         throw DysonError.badInput(file: path, message: "matrix '\(config.matrix)' is \(rows)x\(columns), unlike the other inputs")
                     }
@@ -75,7 +76,7 @@ public enum SnapshotStage {
             try root.createAxis("col", count: shape.columns, description: "matrix column")
             try root.writeVariable("matrix", matrices, axes: ["sample", "row", "col"],
                                    shape: [index.sampleCount, shape.rows, shape.columns],
-                                   description: "\(Transform.formula(config.transform, matrix: config.matrix))\(config.normalise == "none" ? "" : " / \(config.normalise == "rows" ? "rows" : "columns")") per sample",
+                                   description: "\(MatrixTransform(rawValue: config.transform)!.formula(of: config.matrix))\(config.normalise == "none" ? "" : " / \(config.normalise == "rows" ? "rows" : "columns")") per sample",
                                    compressed: true)
             try root.setAttribute("matrix_name", config.matrix)
             try root.setAttribute("transform", config.transform)
@@ -101,47 +102,5 @@ public enum SnapshotStage {
                 return i
             }
         }
-    }
-}
-
-/// The matrix transforms applied before diagonalisation (SPEC §3). All row-major.
-enum Transform {
-    static func shape(_ name: String, rows: Int, columns: Int) -> (rows: Int, columns: Int) {
-        switch name {
-        case "WtW": (columns, columns)
-        case "WWt": (rows, rows)
-        default: (rows, columns)
-        }
-    }
-
-    static func formula(_ name: String, matrix: String) -> String {
-        switch name {
-        case "WtW": "X = W^T W of \(matrix)"
-        case "WWt": "X = W W^T of \(matrix)"
-        case "symmetric": "(W + W^T)/2 of \(matrix)"
-        case "minus_teacher": "\(matrix) - teacher"
-        default: matrix
-        }
-    }
-
-    /// `minus_teacher` is applied by the caller (it needs the teacher); here it is the identity.
-    static func apply(_ name: String, to w: [Double], rows: Int, columns: Int) -> [Double] {
-        switch name {
-        case "WtW":
-            return product(w, rows: rows, columns: columns, transposeFirst: true)
-        case "WWt":
-            return product(w, rows: rows, columns: columns, transposeFirst: false)
-        case "symmetric":
-            precondition(rows == columns, "symmetric part of a non-square matrix")
-            return (0..<(rows * rows)).map { k in (w[k] + w[(k % rows) * rows + k / rows]) / 2 }
-        default:
-            return w
-        }
-    }
-
-    /// WᵀW (transposeFirst) or WWᵀ through BLAS dgemm.
-    private static func product(_ w: [Double], rows: Int, columns: Int, transposeFirst: Bool) -> [Double] {
-        let m = Matrix(rows: rows, columns: columns, elements: w)
-        return BLAS.multiply(m, m, transposeA: transposeFirst, transposeB: !transposeFirst).elements
     }
 }

@@ -1,4 +1,5 @@
 import Simulation
+import Spectra
 import TOMLKit
 
 /// Configuration of `simulate`: the model, its hyper-parameters, the ensemble and the snapshot
@@ -95,7 +96,7 @@ public struct SimulateConfig: Sendable, Equatable {
 /// Configuration of `snapshot`: which matrix and times to take from run files, and the
 /// transform applied before diagonalisation.
 public struct SnapshotConfig: Sendable, Equatable {
-    public static let transforms = ["W", "WtW", "WWt", "symmetric", "minus_teacher"]
+    public static let transforms = MatrixTransform.allCases.map(\.rawValue)
     public static let selections = ["last", "all", "listed"]
     public static let normalisations = ["none", "rows", "columns"]
 

@@ -1,4 +1,5 @@
 import HDF5
+import Spectra
 
 /// `unfold` for ensembles of few levels (SPEC §4.2): spacings of would-be degenerate pairs,
 /// S = x_j − x_i per sample, normalised per ensemble as s = S/⟨S⟩, and nearest-neighbour
@@ -31,11 +32,11 @@ public enum UnfoldStage {
                               record: InputRecord, quantity: String, output: String) throws {
         let samples = index.sampleCount
         let groups = index.samplesByEnsemble
-        let pairSpacing = (0..<samples).flatMap { s in pairs.map { values[s * levels + $0[1]] - values[s * levels + $0[0]] } }
+        let pairSpacing = LevelSpacings.pairSpacings(values, levelCount: levels, pairs: pairs.map { ($0[0], $0[1]) })
         let gaps = levels - 1
-        let spacing = (0..<samples).flatMap { s in (0..<gaps).map { values[s * levels + $0 + 1] - values[s * levels + $0] } }
-        let pairNormalised = normalisedByEnsembleMean(pairSpacing, columns: pairs.count, groups: groups)
-        let spacingNormalised = normalisedByEnsembleMean(spacing, columns: gaps, groups: groups)
+        let spacing = LevelSpacings.nearestNeighbour(values, levelCount: levels)
+        let pairNormalised = LevelSpacings.normalisedByGroupMean(pairSpacing, columns: pairs.count, groups: groups)
+        let spacingNormalised = LevelSpacings.normalisedByGroupMean(spacing, columns: gaps, groups: groups)
         try AtomicOutput.write(output) { temporary in
             let file = try File.create(temporary)
             try FileHeader(schema: .unfolded, config: config.toml, inputs: [record]).write(to: file)
@@ -57,18 +58,5 @@ public enum UnfoldStage {
             try root.setAttribute("quantity", quantity)
             try file.close()
         }
-    }
-
-    /// Divides column c of each ensemble's rows by that ensemble's mean of column c (finite values only).
-    static func normalisedByEnsembleMean(_ x: [Double], columns: Int, groups: [[Int]]) -> [Double] {
-        var out = x
-        for group in groups {
-            for c in 0..<columns {
-                let finite = group.map { x[$0 * columns + c] }.filter(\.isFinite)
-                let mean = finite.reduce(0, +) / Double(finite.count)
-                for s in group { out[s * columns + c] = x[s * columns + c] / mean }
-            }
-        }
-        return out
     }
 }

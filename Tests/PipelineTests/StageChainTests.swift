@@ -67,14 +67,6 @@ func smallSimulation(seeds: Int = 120, learningRate: Double = 0.1, batchSize: In
     }
 }
 
-@Test func theTransformsAreTheMatricesTheyName() {
-    let w: [Double] = [1, 2, 3, 4, 5, 6]  // 2 × 3
-    #expect(Transform.apply("WtW", to: w, rows: 2, columns: 3) == [17, 22, 27, 22, 29, 36, 27, 36, 45])
-    #expect(Transform.apply("WWt", to: w, rows: 2, columns: 3) == [14, 32, 32, 77])
-    #expect(Transform.apply("symmetric", to: [1, 2, 4, 3], rows: 2, columns: 2) == [1, 3, 3, 3])
-    #expect(Transform.shape("WtW", rows: 2, columns: 3) == (3, 3))
-}
-
 @Test func unknownAndInvalidConfigurationKeysAreRejected() {
     #expect(throws: DysonError.invalidConfiguration(source: "t", message: "unknown key learning_rat")) {
         try StageConfigFile.simulate("learning_rat = 0.1", source: "t")
