@@ -40,7 +40,7 @@ test-interop:
 	DYSON_BINARY=$(CURDIR)/$(DYSON) python3 -m pytest -q Tests/Interop
 
 bench: build
-	Tests/Baselines/bench_teacher_student.sh
+	python3 Tests/Baselines/bench_teacher_student.py --dyson $(DYSON)
 
 clean:
 	rm -rf .build data/teacher-student

@@ -24,7 +24,7 @@ let package = Package(
         .target(name: "LinearAlgebra", dependencies: ["CLAPACK"], exclude: ["README.md"]),
         .target(name: "Simulation", dependencies: [.product(name: "Numerics", package: "swift-numerics")], exclude: ["README.md"]),
         .target(name: "Fitting", dependencies: [.product(name: "Numerics", package: "swift-numerics")], exclude: ["README.md"]),
-        .target(name: "Spectra", dependencies: ["LinearAlgebra"], exclude: ["README.md"]),
+        .target(name: "Spectra", dependencies: ["LinearAlgebra", "Fitting"], exclude: ["README.md"]),
         .target(name: "Pipeline", dependencies: [
             "HDF5", "LinearAlgebra", "Simulation", "Spectra", "Fitting",
             .product(name: "TOMLKit", package: "TOMLKit"),
@@ -35,9 +35,9 @@ let package = Package(
         ]),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5"]),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
-        .testTarget(name: "SimulationTests", dependencies: ["Simulation"]),
-        .testTarget(name: "SpectraTests", dependencies: ["Spectra"]),
-        .testTarget(name: "FittingTests", dependencies: ["Fitting"]),
+        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "LinearAlgebra"]),
+        .testTarget(name: "SpectraTests", dependencies: ["Spectra", "LinearAlgebra", "Fitting"]),
+        .testTarget(name: "FittingTests", dependencies: ["Fitting", "LinearAlgebra"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "HDF5"]),
         .testTarget(name: "CLITests", dependencies: ["Pipeline", "HDF5"]),
     ]

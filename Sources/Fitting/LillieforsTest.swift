@@ -46,21 +46,27 @@ public struct LillieforsTest: Sendable, Equatable, Codable {
     /// Preconditions: n ≥ 2, β ∈ {1, 2, 4}, replicas ≥ 1. O(R · n log n).
     public init(statistic: Double, sampleSize: Int, beta: Int, replicas: Int = 1000,
                 using generator: inout some RandomNumberGenerator) {
-        precondition(sampleSize >= 2, "LillieforsTest: sample size must be ≥ 2, got \(sampleSize)")
-        precondition(replicas >= 1, "LillieforsTest: replicas must be ≥ 1, got \(replicas)")
-        _ = WignerSurmise.coefficients(beta: beta)  // checks β
-        var exceed = 0
-        var sample = [Double](repeating: 0, count: sampleSize)
-        for _ in 0..<replicas {
-            for i in sample.indices { sample[i] = LillieforsTest.surmiseVariate(beta: beta, using: &generator) }
-            if LillieforsTest.meanNormalisedStatistic(sample, beta: beta) >= statistic { exceed += 1 }
-        }
-        let p = Double(1 + exceed) / Double(replicas + 1)
+        let null = LillieforsNull(sampleSize: sampleSize, beta: beta, replicas: replicas, using: &generator)
+        self.init(statistic: statistic, null: null)
+    }
+
+    /// Calibrates D_n against an already simulated null distribution of the same n and β: one
+    /// simulation serves every ensemble of that size.
+    public init(statistic: Double, null: LillieforsNull) {
         self.statistic = statistic
-        self.pValue = Estimate(value: p, error: (p * (1 - p) / Double(replicas)).squareRoot())
-        self.sampleSize = sampleSize
-        self.beta = beta
-        self.replicas = replicas
+        self.pValue = null.pValue(statistic)
+        self.sampleSize = null.sampleSize
+        self.beta = null.beta
+        self.replicas = null.statistics.count
+    }
+
+    /// Tests raw spacings against P_β with a precomputed null distribution for their count.
+    ///
+    /// Precondition: `spacings.count == null.sampleSize`; as for `init(spacings:beta:replicas:using:)`.
+    public init(spacings: [Double], null: LillieforsNull) {
+        precondition(spacings.count == null.sampleSize, "null distribution is for n = \(null.sampleSize), got \(spacings.count) spacings")
+        precondition(spacings.allSatisfy { $0 >= 0 && $0.isFinite }, "LillieforsTest: spacings must be finite and ≥ 0")
+        self.init(statistic: LillieforsTest.meanNormalisedStatistic(spacings, beta: null.beta), null: null)
     }
 
     /// D_n of x/⟨x⟩ against the surmise CDF.
@@ -92,5 +98,47 @@ public struct LillieforsTest: Sendable, Equatable, Codable {
         default: t = exponential() + exponential() + halfSquaredNormal()  // Gamma(5/2)
         }
         return (t / WignerSurmise.coefficients(beta: beta).b).squareRoot()
+    }
+}
+
+/// The simulated null distribution of the KS statistic D_n of n mean-normalised surmise spacings.
+///
+/// It depends only on n and β (the surmise is a scale family), so one simulation of R replicas
+/// calibrates every sample of that size: p(D) = (1 + #{D_rep ≥ D})/(R + 1), found by binary
+/// search in O(log R). Building it is O(R · n log n).
+public struct LillieforsNull: Sendable, Equatable {
+    public let sampleSize: Int
+    public let beta: Int
+    /// The R simulated statistics, ascending.
+    public let statistics: [Double]
+
+    /// Preconditions: n ≥ 2, β ∈ {1, 2, 4}, replicas ≥ 1.
+    public init(sampleSize: Int, beta: Int, replicas: Int, using generator: inout some RandomNumberGenerator) {
+        precondition(sampleSize >= 2, "LillieforsTest: sample size must be ≥ 2, got \(sampleSize)")
+        precondition(replicas >= 1, "LillieforsTest: replicas must be ≥ 1, got \(replicas)")
+        _ = WignerSurmise.coefficients(beta: beta)  // checks β
+        var sample = [Double](repeating: 0, count: sampleSize)
+        var statistics = [Double]()
+        statistics.reserveCapacity(replicas)
+        for _ in 0..<replicas {
+            for i in sample.indices { sample[i] = LillieforsTest.surmiseVariate(beta: beta, using: &generator) }
+            statistics.append(LillieforsTest.meanNormalisedStatistic(sample, beta: beta))
+        }
+        self.sampleSize = sampleSize
+        self.beta = beta
+        self.statistics = statistics.sorted()
+    }
+
+    /// The Monte Carlo p-value of `statistic` with its standard error √(p(1 − p)/R).
+    public func pValue(_ statistic: Double) -> Estimate {
+        // First index whose replica is ≥ statistic.
+        var low = 0, high = statistics.count
+        while low < high {
+            let mid = (low + high) / 2
+            if statistics[mid] < statistic { low = mid + 1 } else { high = mid }
+        }
+        let exceed = statistics.count - low
+        let p = Double(1 + exceed) / Double(statistics.count + 1)
+        return Estimate(value: p, error: (p * (1 - p) / Double(statistics.count)).squareRoot())
     }
 }

@@ -8,7 +8,7 @@ import Simulation
 ///
 /// Dividing by ⟨S⟩ estimated from the same sample makes the Kolmogorov distribution of the KS
 /// statistic far too conservative (≈ 0.05 % rejections at nominal 5 %), so the p-value is
-/// calibrated by Monte Carlo (`LillieforsTest`), with random streams keyed by the ensemble so
+/// calibrated by Monte Carlo (`LillieforsTest`), with random streams keyed by the sample size so
 /// that re-running `fit` reproduces it exactly.
 public enum FitStage {
     /// The Wigner-surmise curve is stored on this grid of s for external plotting.
@@ -31,6 +31,7 @@ public enum FitStage {
             throw DysonError.invalidConfiguration(source: "fit.scaling_pair", message: "is \(config.scalingPair) but \(input) has \(pairs) pair(s)")
         }
         let groups = index.samplesByEnsemble
+        var nulls = NullDistributions(config: config)
         var fits: [[PairFit]] = []
         for (ensemble, group) in groups.enumerated() {
             fits.append(try (0..<pairs).map { pair in
@@ -38,8 +39,7 @@ public enum FitStage {
                 guard sample.count >= 2 else {
                     throw DysonError.badInput(file: input, message: "ensemble \(ensemble) has \(sample.count) finite spacing(s) for pair \(pair); need at least 2")
                 }
-                var stream = RandomStream(runSeed: 0, seedIndex: UInt32(ensemble * pairs + pair), purpose: .evaluation)
-                return PairFit(sample, config: config, generator: &stream)
+                return PairFit(sample, config: config, null: nulls.for(sampleSize: sample.count))
             })
         }
         let scaling = try scalingFit(index: index, fits: fits.map { $0[config.scalingPair].meanSpacing }, config: config, file: input)
@@ -60,13 +60,31 @@ public enum FitStage {
         let histogram: Histogram
         let count: Int
 
-        init(_ spacings: [Double], config: FitConfig, generator: inout RandomStream) {
+        init(_ spacings: [Double], config: FitConfig, null: LillieforsNull) {
             let mean = Jackknife.mean(spacings)
             meanSpacing = mean
             let s = spacings.map { $0 / mean.value }
-            test = LillieforsTest(spacings: spacings, beta: config.beta, replicas: config.ksReplicas, using: &generator)
+            test = LillieforsTest(spacings: spacings, null: null)
             histogram = Histogram(s, rule: config.binCount == 0 ? .freedmanDiaconis : .count(config.binCount))
             count = spacings.count
+        }
+    }
+
+    /// The KS null distribution depends only on the sample size (and β), so it is simulated once
+    /// per size, from a random stream keyed by that size: fit results are reproducible and every
+    /// ensemble of a scan with equal seeds shares one calibration.
+    struct NullDistributions {
+        let config: FitConfig
+        var cache: [Int: LillieforsNull] = [:]
+
+        init(config: FitConfig) { self.config = config }
+
+        mutating func `for`(sampleSize n: Int) -> LillieforsNull {
+            if let null = cache[n] { return null }
+            var stream = RandomStream(runSeed: 0, seedIndex: UInt32(truncatingIfNeeded: n), purpose: .evaluation)
+            let null = LillieforsNull(sampleSize: n, beta: config.beta, replicas: config.ksReplicas, using: &stream)
+            cache[n] = null
+            return null
         }
     }
 

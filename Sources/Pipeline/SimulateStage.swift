@@ -10,7 +10,9 @@ public enum SimulateStage {
     public struct Summary: Sendable {
         public var snapshots: Int
         public var seedSteps: Int
+        /// Wall time of the whole stage, and of building the model (quenched tables) within it.
         public var seconds: Double
+        public var setupSeconds: Double
         public var resumedFromStep: Int?
     }
 
@@ -21,8 +23,13 @@ public enum SimulateStage {
                            progress: Bool = false) throws -> Summary {
         let directory = (output as NSString).deletingLastPathComponent
         if !directory.isEmpty { try AtomicOutput.createDirectory(directory) }
-        return try train(makeModel(config, threads: threads), config: config, output: output, resume: resume,
-                         threads: threads, progress: progress)
+        let start = Date()
+        let model = makeModel(config, threads: threads)
+        let setup = Date().timeIntervalSince(start)
+        var summary = try train(model, config: config, output: output, resume: resume, threads: threads, progress: progress)
+        summary.setupSeconds = setup
+        summary.seconds += setup
+        return summary
     }
 
     /// The body of `run` for a concrete model type.
@@ -43,7 +50,7 @@ public enum SimulateStage {
         } else {
             if resume && manager.fileExists(atPath: output) {
                 try checkRecordedConfig(output, config: config)
-                return Summary(snapshots: 0, seedSteps: 0, seconds: 0, resumedFromStep: model.totalSteps)
+                return Summary(snapshots: 0, seedSteps: 0, seconds: 0, setupSeconds: 0, resumedFromStep: model.totalSteps)
             }
             let header = FileHeader(schema: .run, config: config.toml, inputs: [])
             writer = try RunFileWriter.create(partial, header: header, config: config, model: model)
@@ -62,8 +69,9 @@ public enum SimulateStage {
         try writer.finish(statuses: statuses)
         try AtomicOutput.replace(output, with: partial)
         let done = model.totalSteps - (checkpoint?.step ?? 0)
+        // Training and writing only; `run` adds the set-up it timed.
         return Summary(snapshots: snapshots, seedSteps: done * config.seeds,
-                       seconds: Date().timeIntervalSince(start), resumedFromStep: resumedFrom)
+                       seconds: Date().timeIntervalSince(start), setupSeconds: 0, resumedFromStep: resumedFrom)
     }
 
     /// A run is only continued with the configuration it was started with.

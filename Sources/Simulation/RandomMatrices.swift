@@ -25,15 +25,22 @@ public enum RandomMatrices {
     /// N(0, 2σ²), the normalisation of SPEC §2.1. Draws the upper triangle row by row.
     public static func goe(_ n: Int, offDiagonalStd sigma: Double, stream: inout RandomStream) -> [Double] {
         var a = [Double](repeating: 0, count: n * n)
+        a.withUnsafeMutableBufferPointer { fillGOE(n, offDiagonalStd: sigma, stream: &stream, into: $0.baseAddress!) }
+        return a
+    }
+
+    /// `goe` written in place into n × n consecutive Float64s, for tables of many matrices.
+    public static func fillGOE(_ n: Int, offDiagonalStd sigma: Double, stream: inout RandomStream,
+                               into a: UnsafeMutablePointer<Double>) {
+        let diagonalStd = sigma * 2.0.squareRoot()
         for i in 0..<n {
-            a[i * n + i] = sigma * 2.0.squareRoot() * stream.nextNormal()
+            a[i * n + i] = diagonalStd * stream.nextNormal()
             for j in (i + 1)..<n {
                 let x = sigma * stream.nextNormal()
                 a[i * n + j] = x
                 a[j * n + i] = x
             }
         }
-        return a
     }
 
     /// O · diag(d) · Oᵀ for an n × n orthogonal O (row-major) and spectrum d.

@@ -94,11 +94,17 @@ public struct TeacherStudent: EnsembleModel {
 
         var noise = [Double](repeating: 0, count: seeds * batches * nn)
         let batchStd = config.noiseStd / Double(config.batchSize).squareRoot()
-        parallelFill(copies: seeds, threads: threads) { seed in
-            var stream = RandomStream(runSeed: runSeed, seedIndex: UInt32(seed), purpose: .noise)
-            return (0..<batches).flatMap { _ in RandomMatrices.goe(n, offDiagonalStd: batchStd, stream: &stream) }
-        } store: { seed, table in
-            noise.replaceSubrange((seed * batches * nn)..<((seed + 1) * batches * nn), with: table)
+        let blocks = max(1, min(threads, seeds))
+        noise.withUnsafeMutableBufferPointer { table in
+            let base = table.baseAddress!
+            concurrentBlocks(blocks) { block in
+                for seed in (seeds * block / blocks)..<(seeds * (block + 1) / blocks) {
+                    var stream = RandomStream(runSeed: runSeed, seedIndex: UInt32(seed), purpose: .noise)
+                    for b in 0..<batches {
+                        RandomMatrices.fillGOE(n, offDiagonalStd: batchStd, stream: &stream, into: base + (seed * batches + b) * nn)
+                    }
+                }
+            }
         }
         self.teachers = teachers
         self.batchCovariances = covariances

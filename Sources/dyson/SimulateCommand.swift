@@ -53,8 +53,10 @@ struct SimulateCommand: ParsableCommand {
             let (text, source) = try configText(config)
             let settings = try StageConfigFile.simulate(text, source: source, overrides: overrides)
             let summary = try SimulateStage.run(config: settings, output: output, resume: resume, threads: threads, progress: true)
-            print(String(format: "%@: %d snapshots, %d seed-steps in %.2f s (%.3g seed-steps/s)%@", output, summary.snapshots,
-                         summary.seedSteps, summary.seconds, Double(summary.seedSteps) / max(summary.seconds, 1e-9),
+            print(String(format: "%@: %d snapshots, %d seed-steps in %.3f s (set-up %.3f s; %.3g seed-steps/s overall, %.3g training and writing)%@",
+                         output, summary.snapshots, summary.seedSteps, summary.seconds, summary.setupSeconds,
+                         Double(summary.seedSteps) / max(summary.seconds, 1e-9),
+                         Double(summary.seedSteps) / max(summary.seconds - summary.setupSeconds, 1e-9),
                          summary.resumedFromStep.map { ", resumed from step \($0)" } ?? ""))
         }
     }
