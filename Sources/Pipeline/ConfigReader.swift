@@ -37,8 +37,6 @@ final class ConfigReader {
         return table[key]
     }
 
-    func has(_ key: String) -> Bool { table.keys.contains(key) }
-
     func double(_ key: String, default fallback: Double) throws -> Double {
         guard let v = value(key) else { return fallback }
         if let d = v.double, d.isFinite { return d }

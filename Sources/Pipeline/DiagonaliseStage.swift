@@ -9,11 +9,9 @@ import Spectra
 /// holds LAPACK's `info`.
 public enum DiagonaliseStage {
     public static func run(input: String, config: DiagonaliseConfig, output: String, threads: Int = 2) throws {
-        let record = try InputRecord.of(input)
-        let file = try openInput(input)
-        _ = try FileHeader.read(from: file, expecting: .ensemble)
-        let index = try EnsembleIndex.read(from: file)
-        let root = try file.root()
+        let ensemble = try AnalysisInput(input, expecting: .ensemble)
+        let index = ensemble.index
+        let root = try ensemble.file.root()
         let dataset = try root.openDataset("matrix")
         let shape = try dataset.shape()
         guard shape.count == 3, shape[0] == index.sampleCount else {
@@ -35,7 +33,7 @@ public enum DiagonaliseStage {
         let transform = try root.attribute("transform", as: String.self)
         try AtomicOutput.write(output) { temporary in
             let out = try File.create(temporary)
-            try FileHeader(schema: .spectra, config: config.toml, inputs: [record]).write(to: out)
+            try FileHeader(schema: .spectra, config: config.toml, inputs: [ensemble.record]).write(to: out)
             let outRoot = try out.root()
             try index.write(to: outRoot)
             try outRoot.createAxis("level", count: spectrum.levels, description: "level index, ascending")

@@ -15,18 +15,9 @@ public enum FitStage {
     static let curveGrid = (0...200).map { Double($0) * 0.02 }
 
     public static func run(input: String, config: FitConfig, output: String) throws {
-        let record = try InputRecord.of(input)
-        let file = try openInput(input)
-        _ = try FileHeader.read(from: file, expecting: .unfolded)
-        let index = try EnsembleIndex.read(from: file)
-        let root = try file.root()
-        let spacing = try root.openDataset("pair_spacing")
-        let shape = try spacing.shape()
-        guard shape.count == 2, shape[0] == index.sampleCount, shape[1] >= 1 else {
-            throw DysonError.badInput(file: input, message: "'pair_spacing' has shape \(shape), expected [\(index.sampleCount), pair]")
-        }
-        let pairs = shape[1]
-        let values = try spacing.read(as: Double.self)
+        let unfolded = try AnalysisInput(input, expecting: .unfolded)
+        let index = unfolded.index
+        let (values, pairs) = try unfolded.samples("pair_spacing")
         guard config.scalingPair < pairs else {
             throw DysonError.invalidConfiguration(source: "fit.scaling_pair", message: "is \(config.scalingPair) but \(input) has \(pairs) pair(s)")
         }
@@ -45,7 +36,7 @@ public enum FitStage {
         let scaling = try scalingFit(index: index, fits: fits.map { $0[config.scalingPair].meanSpacing }, config: config, file: input)
         try AtomicOutput.write(output) { temporary in
             let out = try File.create(temporary)
-            try FileHeader(schema: .fit, config: config.toml, inputs: [record]).write(to: out)
+            try FileHeader(schema: .fit, config: config.toml, inputs: [unfolded.record]).write(to: out)
             let outRoot = try out.root()
             try index.write(to: outRoot)
             try write(fits, scaling: scaling, config: config, to: outRoot)

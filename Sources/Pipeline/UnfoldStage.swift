@@ -8,24 +8,14 @@ import Spectra
 /// Samples whose diagonalisation failed (NaN levels) get NaN spacings and do not enter ⟨S⟩.
 public enum UnfoldStage {
     public static func run(input: String, config: UnfoldConfig, output: String) throws {
-        let record = try InputRecord.of(input)
-        let file = try openInput(input)
-        _ = try FileHeader.read(from: file, expecting: .spectra)
-        let index = try EnsembleIndex.read(from: file)
-        let root = try file.root()
-        let valuesSet = try root.openDataset("values")
-        let shape = try valuesSet.shape()
-        guard shape.count == 2, shape[0] == index.sampleCount, shape[1] >= 2 else {
-            throw DysonError.badInput(file: input, message: "'values' has shape \(shape), expected [\(index.sampleCount), level >= 2]")
-        }
-        let levels = shape[1]
-        let values = try valuesSet.read(as: Double.self)
+        let spectra = try AnalysisInput(input, expecting: .spectra)
+        let (values, levels) = try spectra.samples("values", minimumColumns: 2)
         let pairs = config.pairs.isEmpty ? (0..<(levels - 1)).map { [$0, $0 + 1] } : config.pairs
         if let bad = pairs.first(where: { $0[1] >= levels }) {
             throw DysonError.invalidConfiguration(source: "unfold.pairs", message: "pair [\(bad[0]), \(bad[1])] needs level \(bad[1]) but \(input) has \(levels) levels")
         }
-        try write(index: index, values: values, levels: levels, pairs: pairs, config: config, record: record,
-                  quantity: try root.attribute("quantity", as: String.self), output: output)
+        try write(index: spectra.index, values: values, levels: levels, pairs: pairs, config: config, record: spectra.record,
+                  quantity: try spectra.file.root().attribute("quantity", as: String.self), output: output)
     }
 
     private static func write(index: EnsembleIndex, values: [Double], levels: Int, pairs: [[Int]], config: UnfoldConfig,

@@ -120,3 +120,14 @@ def test_analysis_files_are_sliceable_by_hyper_parameters(outputs):
         values = f["values"][:]
         assert values.shape == (480, 2) and np.all(np.diff(values, axis=1) >= 0)
         assert f.attrs["lapack_routine"] == "dgesdd"
+
+
+@pytest.mark.parametrize("name", sorted(FILES))
+def test_xarray_sees_named_dimensions(outputs, name):
+    xr = pytest.importorskip("xarray")
+    with xr.open_dataset(outputs / name, engine="h5netcdf") as ds:
+        assert not any(dim.startswith("phony_dim") for dim in ds.sizes)
+        expected = {"simulate": {"snapshot", "seed"}, "snapshot": {"sample", "ensemble", "row", "col"},
+                    "diagonalise": {"sample", "ensemble", "level"}, "unfold": {"sample", "pair", "gap"},
+                    "fit": {"ensemble", "pair", "curve_point"}}[FILES[name][1]]
+        assert expected <= set(ds.sizes)

@@ -33,17 +33,15 @@ func resultsDoNotDependOnThreads(n: Int, shared: Bool) throws {
     var simd = general
     general.withUnsafeMutableBufferPointer { w in model.initialise(seed: 0, state: w) }
     simd = general
-    model.teachers.withUnsafeBufferPointer { t in
-        model.batchCovariances.withUnsafeBufferPointer { cov in
-            model.batchNoise.withUnsafeBufferPointer { a in
-                general.withUnsafeMutableBufferPointer { w in
-                    TeacherStudent.advanceGeneral(w, n: 2, teacher: t.baseAddress!, covariances: cov.baseAddress!,
-                                                  noise: a.baseAddress!, batches: 50, alpha: 0.1, from: 7, count: 80)
-                }
-                simd.withUnsafeMutableBufferPointer { w in
-                    TeacherStudent.advance2x2(w, teacher: t.baseAddress!, covariances: cov.baseAddress!,
-                                              noise: a.baseAddress!, batches: 50, alpha: 0.1, from: 7, count: 80)
-                }
+    model.batchContractions.withUnsafeBufferPointer { p in
+        model.batchOffsets.withUnsafeBufferPointer { q in
+            general.withUnsafeMutableBufferPointer { w in
+                TeacherStudent.advanceGeneral(w, n: 2, contractions: p.baseAddress!, offsets: q.baseAddress!,
+                                              batches: 50, from: 7, count: 80)
+            }
+            simd.withUnsafeMutableBufferPointer { w in
+                TeacherStudent.advance2x2(w, contractions: p.baseAddress!, offsets: q.baseAddress!,
+                                          batches: 50, from: 7, count: 80)
             }
         }
     }
