@@ -17,12 +17,12 @@ final class ConfigReader {
         self.section = section
     }
 
-    /// Parses TOML text; `source` names it in errors.
+    /// Parses TOML text; `source` names it in errors. A file that is not TOML is bad input data.
     static func parse(_ text: String, source: String) throws -> TOMLTable {
         do {
             return try TOMLTable(string: text)
         } catch let error as TOMLParseError {
-            throw DysonError.invalidConfiguration(source: source, message: "invalid TOML at line \(error.source.begin.line): \(error.description)")
+            throw DysonError.badInput(file: source, message: "invalid TOML at line \(error.source.begin.line): \(error.description)")
         }
     }
 

@@ -9,7 +9,10 @@ extension ConfigReader {
     static func table(_ text: String, source: String, overrides: ConfigOverrides = []) throws -> TOMLTable {
         let table = try parse(text, source: source)
         for (key, literal) in overrides {
-            let single = try parse("\(key) = \(literal)", source: "--\(key.replacingOccurrences(of: "_", with: "-"))")
+            let flag = "--\(key.replacingOccurrences(of: "_", with: "-"))"
+            guard let single = try? parse("\(key) = \(literal)", source: flag) else {
+                throw DysonError.invalidConfiguration(source: flag, message: "'\(literal)' is not a valid value")
+            }
             table[key] = single[key]
         }
         return table

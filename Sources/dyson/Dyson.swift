@@ -29,7 +29,7 @@ func reportingFailures(_ body: () throws -> Void) throws {
 func configText(_ path: String?) throws -> (text: String, source: String) {
     guard let path else { return ("", "command line") }
     guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-        throw DysonError.invalidConfiguration(source: path, message: "no such configuration file or not UTF-8 text")
+        throw DysonError.badInput(file: path, message: "no such configuration file or not UTF-8 text")
     }
     return (text, path)
 }

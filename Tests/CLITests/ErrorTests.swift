@@ -4,7 +4,7 @@ import Testing
 
 /// The analysis stages, each with the arguments that name its input and output.
 private let stages: [(name: String, extra: [String])] = [
-    ("snapshot", []), ("diagonalise", []), ("unfold", []), ("fit", ["--ks-replicas", "10"]),
+    ("snapshot", []), ("diagonalise", []), ("unfold", []), ("fit", ["--ks-replicas", "10"]), ("report", []),
 ]
 
 /// Makes one bad input of each kind; returns (description, path).
@@ -42,6 +42,19 @@ func badInputsGiveOneErrorLineExit65AndNoOutput(stage: String) throws {
         #expect(result.errorLines.count == 1, "\(stage) on \(kind): \(result.stderr)")
         #expect(result.errorLines.first?.contains(input) == true, "\(stage) on \(kind): \(result.stderr)")
         #expect(scratch.contents == before, "\(stage) on \(kind) left \(scratch.contents)")
+    }
+}
+
+/// `simulate` reads a TOML configuration: a missing file or one that is not TOML is bad input.
+@Test func simulateRefusesAMissingOrMalformedConfigurationFile() throws {
+    let scratch = try Scratch()
+    let binary = scratch.file("binary.toml")
+    try Data([0x00, 0xFF, 0x3D, 0x5B]).write(to: URL(fileURLWithPath: binary))
+    for config in [scratch.file("missing.toml"), binary] {
+        let result = try dyson(["simulate", "--config", config, "--output", scratch.file("run.h5")])
+        #expect(result.status == 65, "\(config): \(result.stderr)")
+        #expect(result.errorLines.count == 1 && result.errorLines[0].contains(config), "\(result.stderr)")
+        #expect(!scratch.contents.contains { $0.hasPrefix("run.h5") })
     }
 }
 
