@@ -35,6 +35,25 @@ public struct EnsembleIndex: Sendable, Equatable {
         parameterNames.firstIndex(of: name).map { parameterValues[$0] }
     }
 
+    /// Several indices as one: ensembles and runs of later indices are renumbered after those of
+    /// earlier ones. Precondition: equal model and hyper-parameter names (checked by callers).
+    static func concatenated(_ indices: [EnsembleIndex]) -> EnsembleIndex {
+        var merged = indices[0]
+        for next in indices.dropFirst() {
+            precondition(next.parameterNames == merged.parameterNames && next.model == merged.model, "mismatched indices")
+            let ensembleOffset = Int64(merged.ensembleCount), runOffset = Int64(merged.runFiles.count)
+            merged.sampleEnsemble += next.sampleEnsemble.map { $0 + ensembleOffset }
+            merged.sampleRun += next.sampleRun.map { $0 + runOffset }
+            merged.sampleSeed += next.sampleSeed
+            merged.sampleStep += next.sampleStep
+            merged.runFiles += next.runFiles
+            merged.step += next.step
+            merged.epoch += next.epoch
+            merged.parameterValues = zip(merged.parameterValues, next.parameterValues).map { $0 + $1 }
+        }
+        return merged
+    }
+
     func write(to root: borrowing Group) throws {
         try root.createAxis("sample", count: sampleCount, description: "one matrix of one seed at one snapshot")
         try root.createAxis("ensemble", count: ensembleCount, description: "samples sharing hyper-parameters and snapshot step")

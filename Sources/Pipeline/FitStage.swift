@@ -14,10 +14,27 @@ public enum FitStage {
     /// The Wigner-surmise curve is stored on this grid of s for external plotting.
     static let curveGrid = (0...200).map { Double($0) * 0.02 }
 
-    public static func run(input: String, config: FitConfig, output: String) throws {
-        let unfolded = try AnalysisInput(input, expecting: .unfolded)
-        let index = unfolded.index
-        let (values, pairs) = try unfolded.samples("pair_spacing")
+    /// Fits one unfolded file, or several as one set of ensembles (e.g. separate scans whose
+    /// linear scaling fit should be joint).
+    public static func run(inputs: [String], config: FitConfig, output: String) throws {
+        precondition(!inputs.isEmpty, "fit needs an input")
+        var indices: [EnsembleIndex] = [], records: [InputRecord] = [], values: [Double] = []
+        var pairs = 0
+        for input in inputs {
+            let unfolded = try AnalysisInput(input, expecting: .unfolded)
+            let (spacings, count) = try unfolded.samples("pair_spacing")
+            if let first = indices.first {
+                guard unfolded.index.parameterNames == first.parameterNames, unfolded.index.model == first.model, count == pairs else {
+                    throw DysonError.badInput(file: input, message: "model, hyper-parameters or level pairs differ from those of \(inputs[0])")
+                }
+            }
+            pairs = count
+            indices.append(unfolded.index)
+            records.append(unfolded.record)
+            values += spacings
+        }
+        let index = EnsembleIndex.concatenated(indices)
+        let input = inputs.joined(separator: ", ")
         guard config.scalingPair < pairs else {
             throw DysonError.invalidConfiguration(source: "fit.scaling_pair", message: "is \(config.scalingPair) but \(input) has \(pairs) pair(s)")
         }
@@ -36,7 +53,7 @@ public enum FitStage {
         let scaling = try scalingFit(index: index, fits: fits.map { $0[config.scalingPair].meanSpacing }, config: config, file: input)
         try AtomicOutput.write(output) { temporary in
             let out = try File.create(temporary)
-            try FileHeader(schema: .fit, config: config.toml, inputs: [unfolded.record]).write(to: out)
+            try FileHeader(schema: .fit, config: config.toml, inputs: records).write(to: out)
             let outRoot = try out.root()
             try index.write(to: outRoot)
             try write(fits, scaling: scaling, config: config, to: outRoot)

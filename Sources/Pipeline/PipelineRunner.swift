@@ -66,7 +66,7 @@ public struct PipelineRunner {
             ("unfold", layout.unfolded, [layout.spectra], pipeline.unfold.toml,
              { try UnfoldStage.run(input: layout.spectra, config: pipeline.unfold, output: layout.unfolded) }),
             ("fit", layout.fit, [layout.unfolded], pipeline.fit.toml,
-             { try FitStage.run(input: layout.unfolded, config: pipeline.fit, output: layout.fit) }),
+             { try FitStage.run(inputs: [layout.unfolded], config: pipeline.fit, output: layout.fit) }),
         ]
         for stage in stages {
             upstreamChanged = upstreamChanged || forced.contains(stage.name)

@@ -6,7 +6,7 @@ struct FitCommand: ParsableCommand {
         commandName: "fit",
         abstract: "<S> with jackknife errors, Wigner-surmise tests and the linear scaling fit of an unfolded file.")
 
-    @Argument(help: "Unfolded file (dyson.unfolded).") var input: String
+    @Argument(help: "Unfolded files (dyson.unfolded); several are fitted as one set of ensembles.") var inputs: [String]
     @OptionGroup var io: StageIO
     @Option(name: .long, help: "Dyson index of the surmise: 1, 2 or 4.") var beta: Int?
     @Option(name: .long, help: "Histogram bins (0: Freedman-Diaconis).") var binCount: Int?
@@ -22,7 +22,7 @@ struct FitCommand: ParsableCommand {
             overrides.add("ks_replicas", ksReplicas)
             let (text, source) = try configText(io.config)
             let settings = try StageConfigFile.fit(text, source: source, overrides: overrides)
-            try FitStage.run(input: input, config: settings, output: io.output)
+            try FitStage.run(inputs: inputs, config: settings, output: io.output)
         }
     }
 }

@@ -38,7 +38,7 @@ func smallSimulation(seeds: Int = 120, learningRate: Double = 0.1, batchSize: In
     try UnfoldStage.run(input: scratch.file("spectra.h5"), config: UnfoldConfig(), output: scratch.file("unfolded.h5"))
     var fit = FitConfig()
     fit.ksReplicas = 50
-    try FitStage.run(input: scratch.file("unfolded.h5"), config: fit, output: scratch.file("fit.h5"))
+    try FitStage.run(inputs: [scratch.file("unfolded.h5")], config: fit, output: scratch.file("fit.h5"))
 
     for (name, schema) in [("a.h5", Schema.run), ("ensemble.h5", .ensemble), ("spectra.h5", .spectra),
                            ("unfolded.h5", .unfolded), ("fit.h5", .fit)] {
@@ -83,4 +83,25 @@ func smallSimulation(seeds: Int = 120, learningRate: Double = 0.1, batchSize: In
     let again = try StageConfigFile.simulate(config.toml, source: "t")
     #expect(again == config)
     #expect(again.toml == config.toml)
+}
+
+@Test func severalUnfoldedFilesAreFittedAsOneSetOfEnsembles() throws {
+    let scratch = try Scratch()
+    for (name, batch) in [("a", 4), ("b", 64)] {
+        try SimulateStage.run(config: try smallSimulation(batchSize: batch), output: scratch.file("\(name).h5"))
+        try SnapshotStage.run(inputs: [scratch.file("\(name).h5")], config: SnapshotConfig(), output: scratch.file("\(name)-e.h5"))
+        try DiagonaliseStage.run(input: scratch.file("\(name)-e.h5"), config: DiagonaliseConfig(), output: scratch.file("\(name)-s.h5"))
+        try UnfoldStage.run(input: scratch.file("\(name)-s.h5"), config: UnfoldConfig(), output: scratch.file("\(name)-u.h5"))
+    }
+    var fit = FitConfig()
+    fit.ksReplicas = 20
+    try FitStage.run(inputs: [scratch.file("a-u.h5"), scratch.file("b-u.h5")], config: fit, output: scratch.file("fit.h5"))
+    let file = try File.open(scratch.file("fit.h5"))
+    let header = try FileHeader.read(from: file, expecting: .fit)
+    #expect(header.inputs.map(\.path) == [scratch.file("a-u.h5"), scratch.file("b-u.h5")])
+    let index = try EnsembleIndex.read(from: file)
+    #expect(index.parameter("batch_size") == [4, 64])
+    #expect(index.runFiles == [scratch.file("a.h5"), scratch.file("b.h5")])
+    #expect(Set(index.sampleEnsemble) == [0, 1] && Set(index.sampleRun) == [0, 1])
+    #expect(try file.root().read("scaling_dof", as: Int64.self) == [1])
 }
