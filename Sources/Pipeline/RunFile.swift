@@ -43,7 +43,7 @@ struct RunFileWriter: ~Copyable {
 
     private static func layOut(_ root: borrowing Group, config: SimulateConfig, model: any EnsembleModel) throws {
         let seeds = config.seeds
-        try root.setAttribute("model", config.model)
+        try root.setAttribute("model", config.model.name)
         try root.setAttribute("status", "running")
         try root.createAxis("snapshot", count: 0, extendible: true, description: "recorded point in training time")
         try root.createAxis("seed", count: seeds, description: "independent member of the ensemble")

@@ -24,7 +24,7 @@ public enum SimulateStage {
         let directory = (output as NSString).deletingLastPathComponent
         if !directory.isEmpty { try AtomicOutput.createDirectory(directory) }
         let start = Date()
-        let model = makeModel(config, threads: threads)
+        let model = config.makeModel(threads: threads)
         let setup = Date().timeIntervalSince(start)
         var summary = try train(model, config: config, output: output, resume: resume, threads: threads, progress: progress)
         summary.setupSeconds = setup
@@ -81,11 +81,6 @@ public enum SimulateStage {
         guard header.config == config.toml else {
             throw DysonError.badInput(file: path, message: "was started with a different configuration; remove it or run without --resume")
         }
-    }
-
-    /// The model `config.model` names; `SimulateConfig.models` lists the choices.
-    static func makeModel(_ config: SimulateConfig, threads: Int) -> any EnsembleModel {
-        TeacherStudent(config: config.teacherStudent, runSeed: UInt64(config.runSeed), seeds: config.seeds, threads: threads)
     }
 }
 

@@ -61,8 +61,13 @@ enum HyperParameter {
         "learning_rate": ("1", "SGD step size alpha"),
         "batch_size": ("samples", "mini-batch size |B|"),
         "noise_std": ("1", "off-diagonal standard deviation epsilon of the induced GOE noise"),
-        "temperature": ("1", "effective temperature T = alpha/|B|"),
+        "temperature": ("1", "temperature T (for SGD the effective temperature alpha/|B|)"),
         "size": ("1", "matrix size N"),
+        "time_step": ("1", "integration time step dt"),
+        "beta": ("1", "Dyson index beta"),
+        "confinement": ("1", "strength kappa of the harmonic confinement"),
+        "mass": ("1", "lattice mass m of the target scalar field"),
+        "visible_mass": ("1", "fixed visible mass mu of the RBM"),
     ]
 
     static func units(_ name: String) -> String { known[name]?.units ?? "1" }
