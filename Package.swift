@@ -38,7 +38,7 @@ let package = Package(
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "LinearAlgebra"]),
         .testTarget(name: "SpectraTests", dependencies: ["Spectra", "LinearAlgebra", "Fitting"]),
         .testTarget(name: "FittingTests", dependencies: ["Fitting", "LinearAlgebra"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "HDF5"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "HDF5", "Spectra"]),
         .testTarget(name: "CLITests", dependencies: ["Pipeline", "HDF5"]),
     ]
 )

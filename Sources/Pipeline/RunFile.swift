@@ -233,6 +233,12 @@ struct RunFileReader {
         return (shape[2], shape[3], values)
     }
 
+    /// Each seed's status code at snapshot `index` (0 ok, 1 diverged, 2 failed by then).
+    func statusCodes(snapshot index: Int) throws -> [Int32] {
+        let dataset = try openInput(path).root().openDataset("status_code")
+        return try dataset.read(as: Int32.self, offset: [index, 0], count: [1, seeds])
+    }
+
     /// The fixed matrix whose `target` attribute names `matrix` (e.g. the teacher of `student`).
     func target(of matrix: String) throws -> [Double] {
         let file = try openInput(path)

@@ -4,8 +4,8 @@ import Spectra
 /// `snapshot`: turns run files into a `dyson.ensemble` file — the chosen matrix at the chosen
 /// times, transformed, with samples grouped into ensembles of equal hyper-parameters and step.
 ///
-/// Seeds whose status is not "ok" are left out (their count is recorded), so a diverged seed never
-/// enters the statistics. Runs with equal hyper-parameters (e.g. slices of one sweep) merge into
+/// A seed that had diverged or failed by a snapshot is left out of that snapshot (the count is
+/// recorded), so a diverged seed never enters the statistics. Runs with equal hyper-parameters (e.g. slices of one sweep) merge into
 /// one ensemble.
 public enum SnapshotStage {
     public static func run(inputs: [String], config: SnapshotConfig, output: String) throws {
@@ -26,10 +26,12 @@ public enum SnapshotStage {
             } else if run.parameterNames != index.parameterNames || run.model != index.model {
                 throw DysonError.badInput(file: path, message: "model or hyper-parameters (\(run.parameterNames.joined(separator: ", "))) differ from those of \(inputs[0])")
             }
-            let transform = MatrixTransform(rawValue: config.transform)!
+            let transform = config.transform
             let teacher = transform == .minusTeacher ? try run.target(of: config.matrix) : []
             for snapshot in try selectedSnapshots(run, config: config, file: path) {
                 let (rows, columns, values) = try run.matrices(config.matrix, snapshot: snapshot)
+                let statusCodes = try run.statusCodes(snapshot: snapshot)
+                let divisor = config.normalise == "rows" ? Double(rows) : config.normalise == "columns" ? Double(columns) : 1
                 let key = run.parameterValues + [Double(run.steps[snapshot])]
                 let ensemble: Int
                 if let existing = ensembleKeys.firstIndex(of: key) {
@@ -43,7 +45,7 @@ public enum SnapshotStage {
                 }
                 let count = rows * columns
                 for seed in 0..<run.seeds {
-                    guard run.statuses[seed] == "ok" else { excluded += 1; continue }
+                    guard statusCodes[seed] == 0 else { excluded += 1; continue }
                     let w = Array(values[(seed * count)..<((seed + 1) * count)])
                     let x = transform.apply(to: w, rows: rows, columns: columns,
                                             teacher: teacher.isEmpty ? nil : Array(teacher[(seed * count)..<((seed + 1) * count)]))
@@ -52,7 +54,6 @@ public enum SnapshotStage {
                         throw DysonError.badInput(file: path, message: "matrix '\(config.matrix)' is \(rows)x\(columns), unlike the other inputs")
                     }
                     shape = outShape
-                    let divisor = config.normalise == "rows" ? Double(rows) : config.normalise == "columns" ? Double(columns) : 1
                     guard x.allSatisfy(\.isFinite) else {
                         throw DysonError.badInput(file: path, message: "'\(config.matrix)' of seed \(seed) at step \(run.steps[snapshot]) is not finite although its status is ok")
                     }
@@ -76,10 +77,10 @@ public enum SnapshotStage {
             try root.createAxis("col", count: shape.columns, description: "matrix column")
             try root.writeVariable("matrix", matrices, axes: ["sample", "row", "col"],
                                    shape: [index.sampleCount, shape.rows, shape.columns],
-                                   description: "\(MatrixTransform(rawValue: config.transform)!.formula(of: config.matrix))\(config.normalise == "none" ? "" : " / \(config.normalise == "rows" ? "rows" : "columns")") per sample",
+                                   description: "\(config.transform.formula(of: config.matrix))\(config.normalise == "none" ? "" : " / number of \(config.normalise)") per sample",
                                    compressed: true)
             try root.setAttribute("matrix_name", config.matrix)
-            try root.setAttribute("transform", config.transform)
+            try root.setAttribute("transform", config.transform.rawValue)
             try root.setAttribute("normalise", config.normalise)
             try root.setAttribute("excluded_seeds", Int64(excluded))
             try file.close()

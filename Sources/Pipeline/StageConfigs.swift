@@ -10,7 +10,7 @@ public struct SnapshotConfig: Sendable, Equatable {
 
     public var matrix = "student"
     /// W itself, WᵀW, WWᵀ, (W + Wᵀ)/2 or W − W_teacher.
-    public var transform = "W"
+    public var transform = MatrixTransform.identity
     /// "last" snapshot, "all" snapshots (every `every`-th), or the `steps` listed.
     public var select = "last"
     public var every = 1
@@ -22,7 +22,7 @@ public struct SnapshotConfig: Sendable, Equatable {
 
     init(_ r: ConfigReader) throws {
         matrix = try r.string("matrix", default: matrix)
-        transform = try r.choice("transform", default: transform, allowed: Self.transforms)
+        transform = MatrixTransform(rawValue: try r.choice("transform", default: transform.rawValue, allowed: Self.transforms))!
         select = try r.choice("select", default: select, allowed: Self.selections)
         every = try r.int("every", default: every)
         steps = try r.ints("steps", default: steps)
@@ -33,7 +33,7 @@ public struct SnapshotConfig: Sendable, Equatable {
     }
 
     public var toml: String {
-        canonicalTOML(["matrix": matrix, "transform": transform, "select": select, "every": every,
+        canonicalTOML(["matrix": matrix, "transform": transform.rawValue, "select": select, "every": every,
                        "steps": TOMLArray(steps), "normalise": normalise])
     }
 }

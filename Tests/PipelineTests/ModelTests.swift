@@ -2,6 +2,7 @@ import Foundation
 import HDF5
 import Testing
 @testable import Pipeline
+import Spectra
 
 /// Every model `simulate` knows runs through snapshot → diagonalise → unfold with its natural
 /// transform, and writes its hyper-parameters; numbers are checked where they are exact.
@@ -21,7 +22,7 @@ func everyModelRunsThroughTheAnalysisStages(config: String, transform: String, q
     let matrix = try run.root().attribute("model", as: String.self) == "gaussian_rbm" ? "W" : (config.contains("dyson") ? "levels" : "W")
     var snapshot = SnapshotConfig()
     snapshot.matrix = matrix
-    snapshot.transform = transform
+    snapshot.transform = MatrixTransform(rawValue: transform)!
     try SnapshotStage.run(inputs: [scratch.file("run.h5")], config: snapshot, output: scratch.file("e.h5"))
     var diagonalise = DiagonaliseConfig()
     diagonalise.quantity = quantity
