@@ -55,6 +55,10 @@ public struct RandomStream: Sendable {
     /// A standard normal deviate by the Box–Muller transform; deviates come in pairs, the second
     /// is kept for the next call.
     ///
+    /// Every pair of deviates consumes exactly one Philox block, which models rely on to address a
+    /// step's draws by block index (`init(…, block:)`); a rejection method such as Marsaglia's
+    /// polar method is faster but consumes a variable number of blocks, so it is not used.
+    ///
     /// Box & Muller, Ann. Math. Statist. 29 (1958) 610. Exact in distribution up to the 52-bit
     /// resolution of the uniforms (tails reach |z| ≈ 8.5).
     @inlinable
