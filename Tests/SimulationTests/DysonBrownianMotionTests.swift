@@ -14,27 +14,10 @@ private func dbmConfig(beta: Double, n: Int = 16, dt: Double = 0.005, steps: Int
     return c
 }
 
-private func runDBM(_ model: DysonBrownianMotion, seeds: Int, threads: Int, schedule: SnapshotSchedule) throws -> [EnsembleSnapshot] {
-    let trainer = EnsembleTrainer(model: model, seeds: seeds, schedule: schedule, threads: threads)
-    var snapshots: [EnsembleSnapshot] = []
-    try trainer.run { snapshots.append($0) }
-    return snapshots
-}
-
 private func levelsOf(_ snapshot: EnsembleSnapshot, seed: Int, n: Int) -> [Double] {
     (0..<n).map { snapshot.states[seed * n * n + $0 * (n + 1)] }
 }
 
-/// Mean of `samples` and its standard error.
-private func meanAndStandardError(_ samples: [Double]) -> (mean: Double, error: Double) {
-    let n = Double(samples.count)
-    let mean = samples.reduce(0, +) / n
-    let variance = samples.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / (n - 1)
-    return (mean, (variance / n).squareRoot())
-}
-
-/// r̃_i = min(S_i, S_{i+1}) / max(S_i, S_{i+1}) for consecutive spacings of the ascending levels
-/// `x[range]` (Oganesyan & Huse 2007; Atas et al., PRL 110 (2013) 084101).
 private func spacingRatios(_ x: [Double], bulk range: Range<Int>) -> [Double] {
     let s = range.dropLast().map { x[$0 + 1] - x[$0] }
     return zip(s, s.dropFirst()).map { min($0, $1) / max($0, $1) }
@@ -57,7 +40,7 @@ struct DysonBrownianMotionTests {
         let model = DysonBrownianMotion(config: c, runSeed: 7, seeds: seeds)
         let clock = ContinuousClock()
         let start = clock.now
-        let snapshots = try runDBM(model, seeds: seeds, threads: 2, schedule: .every(50, totalSteps: c.steps))
+        let snapshots = try ensembleSnapshots(model, seeds: seeds, threads: 2, schedule: .every(50, totalSteps: c.steps))
         print("DBM β=\(beta): \(seeds * c.steps) seed-steps (N = \(n)) in \(clock.now - start)")
         let bulk = (n / 4)..<(3 * n / 4)
         var perSeed: [Double] = []
@@ -68,7 +51,7 @@ struct DysonBrownianMotionTests {
             }
             perSeed.append(ratios.reduce(0, +) / Double(ratios.count))
         }
-        let r = meanAndStandardError(perSeed)
+        let r = sampleMeanAndError(perSeed)
         print("DBM β=\(beta): ⟨r̃⟩ = \(r.mean) ± \(r.error) (expected \(expected))")
         #expect(abs(r.mean - expected) < 3 * r.error)
     }
@@ -86,7 +69,7 @@ struct DysonBrownianMotionTests {
         let seeds = 16
         let n = c.size
         let model = DysonBrownianMotion(config: c, runSeed: 3, seeds: seeds)
-        let snapshots = try runDBM(model, seeds: seeds, threads: 2, schedule: .every(50, totalSteps: c.steps))
+        let snapshots = try ensembleSnapshots(model, seeds: seeds, threads: 2, schedule: .every(50, totalSteps: c.steps))
         var perSeed: [Double] = [], edges: [Double] = []
         for seed in 0..<seeds {
             var sum = 0.0, count = 0.0
@@ -98,7 +81,7 @@ struct DysonBrownianMotionTests {
             }
             perSeed.append(sum / count)
         }
-        let m2 = meanAndStandardError(perSeed)
+        let m2 = sampleMeanAndError(perSeed)
         let edge = edges.reduce(0, +) / Double(edges.count)
         print("DBM second moment: \(m2.mean) ± \(m2.error) (exact \(c.stationarySecondMoment)); mean top level \(edge) (R = \(c.semicircleRadius))")
         #expect(abs(m2.mean - c.stationarySecondMoment) < 3 * m2.error + 0.01 * c.stationarySecondMoment)
@@ -119,7 +102,7 @@ struct DysonBrownianMotionTests {
         let seeds = 100
         let n = c.size
         let model = DysonBrownianMotion(config: c, runSeed: 21, seeds: seeds)
-        let snapshots = try runDBM(model, seeds: seeds, threads: 2, schedule: .every(20, totalSteps: c.steps))
+        let snapshots = try ensembleSnapshots(model, seeds: seeds, threads: 2, schedule: .every(20, totalSteps: c.steps))
         var means: [Double] = [], squares: [Double] = []
         for seed in 0..<seeds {
             var sum = 0.0, square = 0.0, count = 0.0
@@ -133,7 +116,7 @@ struct DysonBrownianMotionTests {
             means.append(sum / count)
             squares.append(square / count)
         }
-        let mean = meanAndStandardError(means), variance = meanAndStandardError(squares)
+        let mean = sampleMeanAndError(means), variance = sampleMeanAndError(squares)
         let exact = Double(n) * c.temperature / (c.confinement * (1 + c.confinement * c.timeStep / 2))
         print("DBM centre of mass: mean \(mean.mean) ± \(mean.error), variance \(variance.mean) ± \(variance.error) (exact \(exact))")
         #expect(abs(mean.mean) < 3 * mean.error)
@@ -149,7 +132,7 @@ struct DysonBrownianMotionTests {
         let seeds = 10
         let n = c.size
         let model = DysonBrownianMotion(config: c, runSeed: 2, seeds: seeds)
-        let snapshots = try runDBM(model, seeds: seeds, threads: 2, schedule: .every(10, totalSteps: c.steps))
+        let snapshots = try ensembleSnapshots(model, seeds: seeds, threads: 2, schedule: .every(10, totalSteps: c.steps))
         for snapshot in snapshots {
             #expect(snapshot.statuses.allSatisfy { $0 == .ok })
             let spectra = Diagonalisation.symmetricEigenvalues(MatrixBatch(count: seeds, rows: n, columns: n,
@@ -190,22 +173,13 @@ struct DysonBrownianMotionTests {
     func resultsDoNotDependOnThreads(beta: Double) throws {
         let c = dbmConfig(beta: beta, n: 7, dt: 0.01, steps: 60)
         let model = DysonBrownianMotion(config: c, runSeed: 42, seeds: 7)
-        let one = try runDBM(model, seeds: 7, threads: 1, schedule: .every(20, totalSteps: 60)).map(\.states)
-        let two = try runDBM(model, seeds: 7, threads: 2, schedule: .every(20, totalSteps: 60)).map(\.states)
+        let one = try ensembleSnapshots(model, seeds: 7, threads: 1, schedule: .every(20, totalSteps: 60)).map(\.states)
+        let two = try ensembleSnapshots(model, seeds: 7, threads: 2, schedule: .every(20, totalSteps: 60)).map(\.states)
         #expect(one == two)
     }
 
     @Test func continuingFromACheckpointReproducesTheRun() throws {
-        let c = dbmConfig(beta: 2, n: 7, dt: 0.01, steps: 80)
-        let model = DysonBrownianMotion(config: c, runSeed: 5, seeds: 6)
-        let trainer = EnsembleTrainer(model: model, seeds: 6, schedule: .every(20, totalSteps: 80), threads: 2)
-        var full: [EnsembleSnapshot] = []
-        try trainer.run { full.append($0) }
-        let cut = full[2]
-        var resumed: [EnsembleSnapshot] = []
-        try trainer.run(from: EnsembleCheckpoint(snapshotIndex: cut.index, step: cut.step,
-                                                 states: cut.states, statuses: cut.statuses)) { resumed.append($0) }
-        #expect(resumed.map(\.step) == full.dropFirst(3).map(\.step))
-        #expect(resumed.map(\.states) == full.dropFirst(3).map(\.states))
+        let model = DysonBrownianMotion(config: dbmConfig(beta: 2, n: 7, dt: 0.01, steps: 80), runSeed: 5, seeds: 6)
+        try expectResumeReproducesRun(model, seeds: 6, schedule: .every(20, totalSteps: 80), cut: 2)
     }
 }

@@ -12,21 +12,6 @@ private func rbmConfig(sites: Int = 4, hidden: Int = 4, chains: Int = 64, steps:
     return c
 }
 
-private func runRBM(_ model: GaussianRBM, seeds: Int, threads: Int, every: Int) throws -> [EnsembleSnapshot] {
-    let trainer = EnsembleTrainer(model: model, seeds: seeds, schedule: .every(every, totalSteps: model.totalSteps),
-                                  threads: threads)
-    var snapshots: [EnsembleSnapshot] = []
-    try trainer.run { snapshots.append($0) }
-    return snapshots
-}
-
-private func meanAndStandardError(_ samples: [Double]) -> (mean: Double, error: Double) {
-    let n = Double(samples.count)
-    let mean = samples.reduce(0, +) / n
-    let variance = samples.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / (n - 1)
-    return (mean, (variance / n).squareRoot())
-}
-
 @Suite("Gaussian RBM")
 struct GaussianRBMTests {
     /// κ_k = m² + 2 − 2cos(2πk/N) are the eigenvalues of K; K K⁻¹ = 1.
@@ -100,7 +85,7 @@ struct GaussianRBMTests {
         c.learningRate = 0
         c.initialStd = 0.5
         let model = GaussianRBM(config: c, runSeed: 3)
-        let last = try runRBM(model, seeds: 1, threads: 1, every: 20).last!.states
+        let last = try ensembleSnapshotsEvery(model, seeds: 1, threads: 1, every: 20).last!.states
         let n = 4
         let w = Array(last[0..<16])
         let sigma = model.modelPrecision(weights: w)!.0
@@ -131,7 +116,7 @@ struct GaussianRBMTests {
         let model = GaussianRBM(config: c, runSeed: 17)
         let clock = ContinuousClock()
         let start = clock.now
-        let snapshots = try runRBM(model, seeds: seeds, threads: 2, every: 100)
+        let snapshots = try ensembleSnapshotsEvery(model, seeds: seeds, threads: 2, every: 100)
         print("RBM: \(seeds * c.steps) seed-steps (N = 4, |B| = 32) in \(clock.now - start)")
         let allOK = snapshots.last!.statuses.allSatisfy { $0.isOK }
         #expect(allOK)
@@ -163,7 +148,7 @@ struct GaussianRBMTests {
                 }
                 return sum / Double(later.count * multiplet.count)
             }
-            let lambda = meanAndStandardError(perSeed)
+            let lambda = sampleMeanAndError(perSeed)
             let target = kappa[multiplet[0]]
             print("RBM: λ for κ = \(target): \(lambda.mean) ± \(lambda.error)")
             #expect(abs(lambda.mean - target) < 3 * lambda.error + 0.01 * target)
@@ -175,23 +160,14 @@ struct GaussianRBMTests {
     @Test func resultsDoNotDependOnThreads() throws {
         let c = rbmConfig(chains: 8, steps: 60)
         let model = GaussianRBM(config: c, runSeed: 42)
-        let one = try runRBM(model, seeds: 5, threads: 1, every: 20).map(\.states)
-        let two = try runRBM(model, seeds: 5, threads: 2, every: 20).map(\.states)
+        let one = try ensembleSnapshotsEvery(model, seeds: 5, threads: 1, every: 20).map(\.states)
+        let two = try ensembleSnapshotsEvery(model, seeds: 5, threads: 2, every: 20).map(\.states)
         #expect(one == two)
     }
 
     @Test func continuingFromACheckpointReproducesTheRun() throws {
-        let c = rbmConfig(chains: 8, steps: 80)
-        let model = GaussianRBM(config: c, runSeed: 5)
-        let trainer = EnsembleTrainer(model: model, seeds: 4, schedule: .every(20, totalSteps: 80), threads: 2)
-        var full: [EnsembleSnapshot] = []
-        try trainer.run { full.append($0) }
-        let cut = full[2]
-        var resumed: [EnsembleSnapshot] = []
-        try trainer.run(from: EnsembleCheckpoint(snapshotIndex: cut.index, step: cut.step,
-                                                 states: cut.states, statuses: cut.statuses)) { resumed.append($0) }
-        #expect(resumed.map(\.step) == full.dropFirst(3).map(\.step))
-        #expect(resumed.map(\.states) == full.dropFirst(3).map(\.states))
+        let model = GaussianRBM(config: rbmConfig(chains: 8, steps: 80), runSeed: 5)
+        try expectResumeReproducesRun(model, seeds: 4, schedule: .every(20, totalSteps: 80), cut: 2)
     }
 
     /// μ below the lattice scale makes A = μ² − WᵀW indefinite as W grows: chains run away and
@@ -202,7 +178,7 @@ struct GaussianRBMTests {
         c.learningRate = 0.5
         c.initialStd = 1.5
         let model = GaussianRBM(config: c, runSeed: 9)
-        let last = try runRBM(model, seeds: 3, threads: 1, every: 400).last!
+        let last = try ensembleSnapshotsEvery(model, seeds: 3, threads: 1, every: 400).last!
         for status in last.statuses {
             guard case .failed = status else { Issue.record("expected failure, got \(status)"); continue }
         }

@@ -12,22 +12,6 @@ private func ouConfig(_ ensemble: MatrixOrnsteinUhlenbeckConfig.Ensemble, n: Int
     return c
 }
 
-private func run<Model: EnsembleModel>(_ model: Model, seeds: Int, threads: Int, every: Int) throws -> [EnsembleSnapshot] {
-    let trainer = EnsembleTrainer(model: model, seeds: seeds, schedule: .every(every, totalSteps: model.totalSteps),
-                                  threads: threads)
-    var snapshots: [EnsembleSnapshot] = []
-    try trainer.run { snapshots.append($0) }
-    return snapshots
-}
-
-/// Mean of `samples` and its standard error.
-private func meanAndError(_ samples: [Double]) -> (mean: Double, error: Double) {
-    let n = Double(samples.count)
-    let mean = samples.reduce(0, +) / n
-    let variance = samples.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / (n - 1)
-    return (mean, (variance / n).squareRoot())
-}
-
 @Suite("Matrix Ornstein-Uhlenbeck")
 struct MatrixOrnsteinUhlenbeckTests {
     /// After t = 10 (e^{−20} of the start remains) every seed is an independent draw from the
@@ -39,7 +23,7 @@ struct MatrixOrnsteinUhlenbeckTests {
         let c = ouConfig(ensemble)
         let seeds = 2000
         let model = MatrixOrnsteinUhlenbeck(config: c, runSeed: 11, seeds: seeds)
-        let last = try run(model, seeds: seeds, threads: 2, every: 100).last!.states
+        let last = try ensembleSnapshotsEvery(model, seeds: seeds, threads: 2, every: 100).last!.states
         let n = c.size, m = model.storedOrder, size = model.stateSize
         var offDiagonal: [Double] = [], diagonal: [Double] = []
         for s in 0..<seeds {
@@ -54,7 +38,7 @@ struct MatrixOrnsteinUhlenbeckTests {
                 }
             }
         }
-        let off = meanAndError(offDiagonal), diag = meanAndError(diagonal)
+        let off = sampleMeanAndError(offDiagonal), diag = sampleMeanAndError(diagonal)
         print("OU \(ensemble): off-diagonal E|d|² = \(off.mean) ± \(off.error) (expected \(c.offDiagonalVariance)), diagonal \(diag.mean) ± \(diag.error) (expected \(c.diagonalVariance))")
         #expect(abs(off.mean - c.offDiagonalVariance) < 3 * off.error)
         #expect(abs(diag.mean - c.diagonalVariance) < 3 * diag.error)
@@ -66,7 +50,7 @@ struct MatrixOrnsteinUhlenbeckTests {
     @Test func gueEmbeddingIsConsistentAndDoublesEveryLevel() throws {
         let c = ouConfig(.gue, n: 5, steps: 20)
         let model = MatrixOrnsteinUhlenbeck(config: c, runSeed: 4, seeds: 3)
-        let last = try run(model, seeds: 3, threads: 1, every: 20).last!.states
+        let last = try ensembleSnapshotsEvery(model, seeds: 3, threads: 1, every: 20).last!.states
         let m = model.storedOrder, n = c.size
         for s in 0..<3 {
             let w = Array(last[(s * m * m)..<((s + 1) * m * m)])
@@ -93,14 +77,14 @@ struct MatrixOrnsteinUhlenbeckTests {
         let seeds = 4000
         c.steps = 3
         let model = MatrixOrnsteinUhlenbeck(config: c, runSeed: 8, seeds: seeds)
-        let last = try run(model, seeds: seeds, threads: 2, every: 3).last!.states
+        let last = try ensembleSnapshotsEvery(model, seeds: seeds, threads: 2, every: 3).last!.states
         let n = c.size
         var squares: [Double] = []
         for s in 0..<seeds {
             for i in 0..<n { for j in (i + 1)..<n { squares.append(last[s * n * n + i * n + j] * last[s * n * n + i * n + j]) } }
         }
         let expected = c.temperature * (1 - 0.548_811_636_094_026_4)  // 1 − e^{−0.6}
-        let measured = meanAndError(squares)
+        let measured = sampleMeanAndError(squares)
         #expect(abs(measured.mean - expected) < 3 * measured.error)
     }
 
@@ -109,31 +93,22 @@ struct MatrixOrnsteinUhlenbeckTests {
         var c = ouConfig(ensemble, steps: 30)
         c.initialStd = 0.3
         let model = MatrixOrnsteinUhlenbeck(config: c, runSeed: 42, seeds: 7)
-        let one = try run(model, seeds: 7, threads: 1, every: 10).map(\.states)
-        let two = try run(model, seeds: 7, threads: 2, every: 10).map(\.states)
+        let one = try ensembleSnapshotsEvery(model, seeds: 7, threads: 1, every: 10).map(\.states)
+        let two = try ensembleSnapshotsEvery(model, seeds: 7, threads: 2, every: 10).map(\.states)
         #expect(one == two)
     }
 
     @Test(arguments: MatrixOrnsteinUhlenbeckConfig.Ensemble.allCases)
     func continuingFromACheckpointReproducesTheRun(ensemble: MatrixOrnsteinUhlenbeckConfig.Ensemble) throws {
-        let c = ouConfig(ensemble, steps: 40)
-        let model = MatrixOrnsteinUhlenbeck(config: c, runSeed: 5, seeds: 6)
-        let trainer = EnsembleTrainer(model: model, seeds: 6, schedule: .every(10, totalSteps: 40), threads: 2)
-        var full: [EnsembleSnapshot] = []
-        try trainer.run { full.append($0) }
-        let cut = full[2]
-        var resumed: [EnsembleSnapshot] = []
-        try trainer.run(from: EnsembleCheckpoint(snapshotIndex: cut.index, step: cut.step,
-                                                 states: cut.states, statuses: cut.statuses)) { resumed.append($0) }
-        #expect(resumed.map(\.step) == full.dropFirst(3).map(\.step))
-        #expect(resumed.map(\.states) == full.dropFirst(3).map(\.states))
+        let model = MatrixOrnsteinUhlenbeck(config: ouConfig(ensemble, steps: 40), runSeed: 5, seeds: 6)
+        try expectResumeReproducesRun(model, seeds: 6, schedule: .every(10, totalSteps: 40), cut: 2)
     }
 
     /// Loss ½ tr(W − W*)² is 0 at the start (W = W*) and the gradient norm is √(2·loss).
     @Test func measurementIsTheQuadraticPotential() throws {
         let c = ouConfig(.gue, steps: 5)
         let model = MatrixOrnsteinUhlenbeck(config: c, runSeed: 1, seeds: 2)
-        let snapshots = try run(model, seeds: 2, threads: 1, every: 5)
+        let snapshots = try ensembleSnapshotsEvery(model, seeds: 2, threads: 1, every: 5)
         #expect(snapshots[0].measurements.allSatisfy { $0.loss == 0 })
         for m in snapshots[1].measurements {
             #expect(m.loss > 0 && abs(m.gradientNorm - (2 * m.loss).squareRoot()) < 1e-12)

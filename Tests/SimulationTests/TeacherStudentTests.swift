@@ -13,11 +13,7 @@ private func config(n: Int = 2, epochs: Int = 2, shared: Bool = true) -> Teacher
 
 private func finalStates(_ c: TeacherStudentConfig, seeds: Int, threads: Int, every: Int = 25) throws -> [[Double]] {
     let model = TeacherStudent(config: c, runSeed: 42, seeds: seeds, threads: threads)
-    let trainer = EnsembleTrainer(model: model, seeds: seeds,
-                                  schedule: .every(every, totalSteps: model.totalSteps), threads: threads)
-    var states: [[Double]] = []
-    try trainer.run { states.append($0.states) }
-    return states
+    return try ensembleSnapshotsEvery(model, seeds: seeds, threads: threads, every: every).map(\.states)
 }
 
 @Test(arguments: [(2, true), (3, false)])
@@ -26,41 +22,31 @@ func resultsDoNotDependOnThreads(n: Int, shared: Bool) throws {
     #expect(try finalStates(c, seeds: 7, threads: 1) == finalStates(c, seeds: 7, threads: 2))
 }
 
-@Test func theSIMDKernelEqualsTheGeneralOne() {
+@Test func theTwoByTwoKernelEqualsTheGeneralOne() {
     let c = config()
     let model = TeacherStudent(config: c, runSeed: 3, seeds: 1, threads: 1)
     var general = [Double](repeating: 0, count: 4)
-    var simd = general
+    var twoByTwo = general
     general.withUnsafeMutableBufferPointer { w in model.initialise(seed: 0, state: w) }
-    simd = general
+    twoByTwo = general
     model.batchContractions.withUnsafeBufferPointer { p in
         model.batchOffsets.withUnsafeBufferPointer { q in
             general.withUnsafeMutableBufferPointer { w in
                 TeacherStudent.advanceGeneral(w, n: 2, contractions: p.baseAddress!, offsets: q.baseAddress!,
                                               batches: 50, from: 7, count: 80)
             }
-            simd.withUnsafeMutableBufferPointer { w in
+            twoByTwo.withUnsafeMutableBufferPointer { w in
                 TeacherStudent.advance2x2(w, contractions: p.baseAddress!, offsets: q.baseAddress!,
                                           batches: 50, from: 7, count: 80)
             }
         }
     }
-    for k in 0..<4 { #expect(abs(general[k] - simd[k]) <= 1e-14 * abs(general[k]) + 1e-15) }
+    for k in 0..<4 { #expect(abs(general[k] - twoByTwo[k]) <= 1e-14 * abs(general[k]) + 1e-15) }
 }
 
 @Test func continuingFromACheckpointReproducesTheRun() throws {
-    let c = config(epochs: 4)
-    let model = TeacherStudent(config: c, runSeed: 5, seeds: 6, threads: 2)
-    let schedule = SnapshotSchedule.every(30, totalSteps: model.totalSteps)
-    let trainer = EnsembleTrainer(model: model, seeds: 6, schedule: schedule, threads: 2)
-    var full: [EnsembleSnapshot] = []
-    try trainer.run { full.append($0) }
-    let cut = full[3]
-    var resumed: [EnsembleSnapshot] = []
-    try trainer.run(from: EnsembleCheckpoint(snapshotIndex: cut.index, step: cut.step,
-                                             states: cut.states, statuses: cut.statuses)) { resumed.append($0) }
-    #expect(resumed.map(\.step) == Array(full.dropFirst(4)).map(\.step))
-    #expect(resumed.map(\.states) == Array(full.dropFirst(4)).map(\.states))
+    let model = TeacherStudent(config: config(epochs: 4), runSeed: 5, seeds: 6, threads: 2)
+    try expectResumeReproducesRun(model, seeds: 6, schedule: .every(30, totalSteps: model.totalSteps), cut: 3)
 }
 
 @Test func theTeacherHasTheRequestedSpectrum() {
