@@ -28,16 +28,16 @@ public enum ReportStage {
 
         var lines = ["# \(title)", "",
                      "dyson \(dysonVersion), from `\(input)` (\(index.model), \(index.ensembleCount) ensembles).", ""]
-        let alpha = index.parameter("learning_rate"), batch = index.parameter("batch_size"), noise = index.parameter("noise_std")
-        let predicts = index.model == "teacher_student" && alpha != nil && batch != nil && noise != nil
+        let theories = (0..<index.ensembleCount).map { Theory.meanPairSpacing(index, ensemble: $0) }
+        let predicts = theories.allSatisfy { $0 != nil }
+        let labels = index.parameterNames.filter { $0 != "size" && $0 != "time_step" }
         lines += ["## Level spacing of the degenerate pair", ""]
-        if predicts {
-            lines += ["Theory (SPEC §2.1): ⟨S⟩ = √(2π α ε² / (|B| (2 − α))). Pull = (measured − theory)/error; "
-                      + "consistent when |pull| < \(Int(pullLimit)). KS: s = S/⟨S⟩ against the Wigner surmise "
-                      + "(β = \(beta)), rejected when p < \(surmiseLevel).", ""]
+        if predicts, let formula = theories.first??.formula {
+            lines += ["Theory: \(formula). Pull = (measured − theory)/error; consistent when |pull| < \(Int(pullLimit)).", ""]
         }
-        var header = "| ensemble | step | α | \\|B\\| | ε | pair | seeds | ⟨S⟩ measured |"
-        var rule = "|---|---|---|---|---|---|---|---|"
+        lines += ["KS: s = S/⟨S⟩ against the Wigner surmise (β = \(beta)), Monte Carlo calibrated; rejected when p < \(surmiseLevel).", ""]
+        var header = "| ensemble | step | " + labels.map { $0 + " | " }.joined() + "pair | seeds | ⟨S⟩ measured |"
+        var rule = "|---|---|" + String(repeating: "---|", count: labels.count) + "---|---|---|"
         if predicts { header += " ⟨S⟩ theory | pull | verdict |"; rule += "---|---|---|" }
         header += " KS D | KS p | surmise |"
         rule += "---|---|---|"
@@ -45,9 +45,9 @@ public enum ReportStage {
         for e in 0..<index.ensembleCount {
             for p in 0..<pairs {
                 let k = e * pairs + p
-                var row = "| \(e) | \(index.step[e]) | \(format(alpha?[e])) | \(format(batch?[e])) | \(format(noise?[e])) | \(p) | \(used[k]) | \(Estimate(value: mean[k], error: error[k]).formatted) |"
-                if predicts, let alpha, let batch, let noise {
-                    let theory = Theory.teacherStudentMeanSpacing(learningRate: alpha[e], batchSize: batch[e], noiseStd: noise[e])
+                var row = "| \(e) | \(index.step[e]) | " + labels.map { format(index.parameter($0)?[e]) + " | " }.joined()
+                    + "\(p) | \(used[k]) | \(Estimate(value: mean[k], error: error[k]).formatted) |"
+                if let theory = theories[e]?.value {
                     let pull = (mean[k] - theory) / error[k]
                     row += " \(String(format: "%.5g", theory)) | \(String(format: "%+.2f", pull)) | \(abs(pull) < pullLimit ? "consistent" : "**tension**") |"
                 }
@@ -57,7 +57,7 @@ public enum ReportStage {
         }
         lines.append("")
         if root.contains("scaling_slope") {
-            lines += try scalingSection(root, index: index, predicts: predicts)
+            lines += try scalingSection(root, index: index)
         }
         lines += try histogramSection(root, index: index, used: used, pairs: pairs, beta: beta)
         let text = lines.joined(separator: "\n") + "\n"
@@ -73,7 +73,7 @@ public enum ReportStage {
         return text
     }
 
-    private static func scalingSection(_ root: borrowing Group, index: EnsembleIndex, predicts: Bool) throws -> [String] {
+    private static func scalingSection(_ root: borrowing Group, index: EnsembleIndex) throws -> [String] {
         let slope = Estimate(value: try root.read("scaling_slope", as: Double.self)[0],
                              error: try root.read("scaling_slope_error", as: Double.self)[0])
         let chi2 = try root.read("scaling_chi2", as: Double.self)[0]
@@ -84,7 +84,7 @@ public enum ReportStage {
         var lines = ["## Linear scaling rule", "",
                      "Fit of ⟨S⟩ = a·√(α ε²/|B|) through the origin over all ensembles, weighted by jackknife errors:", "",
                      "**a = \(slope.formatted)**, χ²/dof = \(String(format: "%.2f", chi2)) / \(dof), p = \(String(format: "%.3g", p)).", ""]
-        if predicts, let alpha = index.parameter("learning_rate") {
+        if index.model == "teacher_student", let alpha = index.parameter("learning_rate") {
             lines += ["Theory: a(α) = √(2π/(2 − α)), which depends weakly on α and tends to √π ≈ 1.7725 as α → 0; "
                       + "so a single slope over several α is itself an approximation (χ² measures it).", "",
                       "| ensemble | α | a measured | a(α) theory | pull |", "|---|---|---|---|---|"]
