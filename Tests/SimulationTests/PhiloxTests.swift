@@ -65,3 +65,16 @@ func haarMatricesAreOrthogonal(n: Int) {
         }
     }
 }
+
+/// AS 241 against scipy.special.ndtri (scipy 1.17.1) in all three branches, to 1e-15 relative
+/// (AS 241 is accurate to about 1e-16; a few ulp near its branch boundaries).
+@Test(arguments: [
+    (0.5, 0.0), (0.500000001, 2.5066282037387115e-09), (0.6, 0.2533471031357997), (0.9, 1.2815515655446004),
+    (0.925, 1.4395314709384563), (0.93, 1.475791028179171), (0.975, 1.959963984540054), (0.999, 3.090232306167813),
+    (0.999999, 4.753424308817087), (1e-10, -6.361340902404056), (1e-20, -9.262340089798409),
+    (1.1102230246251565e-16, -8.209536151601387), (1e-300, -37.0470962993612), (0.1, -1.2815515655446004),
+    (0.075, -1.4395314709384563), (0.074, -1.4466320671589785),
+])
+func normalQuantileMatchesScipy(p: Double, expected: Double) {
+    #expect(abs(normalQuantile(p) - expected) <= 1e-15 * max(abs(expected), 1e-300))
+}
