@@ -43,17 +43,19 @@ public struct PipelineRunner {
     @discardableResult
     public func run() throws -> String? {
         let layout = pipeline.layout
-        var upstreamChanged = forced.contains("simulate")
+        var upstreamChanged = false
         var runFiles: [String] = []
         for (label, config) in pipeline.simulations {
             let output = layout.simulation(label)
             runFiles.append(output)
-            var decision = try decide(output: output, config: config.toml, inputs: [], forced: upstreamChanged)
+            var decision = try decide(output: output, config: config.toml, inputs: [], forced: forced.contains("simulate"))
             if case .run = decision, FileManager.default.fileExists(atPath: SimulateStage.partialPath(output)) {
                 decision = .resume
             }
             log("simulate \(label): \(decision)")
-            guard !dryRun, decision != .upToDate else { continue }
+            guard decision != .upToDate else { continue }
+            upstreamChanged = true
+            guard !dryRun else { continue }
             let summary = try SimulateStage.run(config: config, output: output, resume: decision == .resume,
                                                 threads: threads, progress: true)
             log(String(format: "  %d seed-steps in %.2f s", summary.seedSteps, summary.seconds))

@@ -47,7 +47,7 @@ public enum ReportStage {
                 let k = e * pairs + p
                 var row = "| \(e) | \(index.step[e]) | " + labels.map { format(index.parameter($0)?[e]) + " | " }.joined()
                     + "\(p) | \(used[k]) | \(Estimate(value: mean[k], error: error[k]).formatted) |"
-                if let theory = theories[e]?.value {
+                if predicts, let theory = theories[e]?.value {
                     let pull = (mean[k] - theory) / error[k]
                     row += " \(String(format: "%.5g", theory)) | \(String(format: "%+.2f", pull)) | \(abs(pull) < pullLimit ? "consistent" : "**tension**") |"
                 }

@@ -59,3 +59,15 @@ private func modificationDate(_ path: String) throws -> Date {
     #expect(log.prefix(4).allSatisfy { $0.hasSuffix("up to date") })
     #expect(log.contains { $0.hasPrefix("unfold: run") } && log.contains { $0.hasPrefix("fit: run") })
 }
+
+@Test func aDryRunAfterASimulationChangeShowsEveryLaterStageRunning() throws {
+    let scratch = try Scratch()
+    let pipeline = try PipelineFile(path: try writePipeline(scratch, fitBeta: 1))
+    try PipelineRunner(pipeline: pipeline) { _ in }.run()
+    try FileManager.default.removeItem(atPath: pipeline.layout.simulation("batch_size-16"))
+    var log: [String] = []
+    try PipelineRunner(pipeline: pipeline, dryRun: true) { log.append($0) }.run()
+    #expect(log[0] == "simulate batch_size-4: up to date")
+    #expect(log[1] == "simulate batch_size-16: run (no output yet)")
+    #expect(log[2...5].allSatisfy { $0.hasSuffix("run (an earlier stage will run)") }, "\(log)")
+}
