@@ -115,6 +115,11 @@ final class ConfigReader {
         return ConfigReader(t, source: source, section: qualified(key))
     }
 
+    /// A nested table, or an empty one when absent (so every default applies).
+    func section(_ key: String) throws -> ConfigReader {
+        try subtable(key) ?? ConfigReader(TOMLTable(), source: source, section: qualified(key))
+    }
+
     /// Rejects keys that no reader asked for.
     func finish() throws {
         let unknown = table.keys.filter { !used.contains($0) }.sorted()

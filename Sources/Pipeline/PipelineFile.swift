@@ -32,7 +32,7 @@ public struct PipelineFile: Sendable {
             throw DysonError.badInput(file: path, message: "no such file or not readable as UTF-8 text")
         }
         let top = ConfigReader(try ConfigReader.parse(text, source: path), source: path, section: "")
-        let meta = try top.subtable("pipeline") ?? ConfigReader(TOMLTable(), source: path, section: "pipeline")
+        let meta = try top.section("pipeline")
         self.path = path
         name = try meta.string("name", default: ((path as NSString).lastPathComponent as NSString).deletingPathExtension)
         title = try meta.string("title", default: name)
@@ -44,10 +44,10 @@ public struct PipelineFile: Sendable {
             throw DysonError.invalidConfiguration(source: path, message: "has no [simulate] table")
         }
         simulations = try Self.expand(simulate.table, sweep: try top.subtable("sweep"), source: path)
-        snapshot = try SnapshotConfig(try top.subtable("snapshot") ?? ConfigReader(TOMLTable(), source: path, section: "snapshot"))
-        diagonalise = try DiagonaliseConfig(try top.subtable("diagonalise") ?? ConfigReader(TOMLTable(), source: path, section: "diagonalise"))
-        unfold = try UnfoldConfig(try top.subtable("unfold") ?? ConfigReader(TOMLTable(), source: path, section: "unfold"))
-        fit = try FitConfig(try top.subtable("fit") ?? ConfigReader(TOMLTable(), source: path, section: "fit"))
+        snapshot = try SnapshotConfig(top.section("snapshot"))
+        diagonalise = try DiagonaliseConfig(top.section("diagonalise"))
+        unfold = try UnfoldConfig(top.section("unfold"))
+        fit = try FitConfig(top.section("fit"))
         try top.finish()
     }
 
