@@ -3,8 +3,9 @@ import HDF5
 import Simulation
 
 /// `fit`: per ensemble and level pair, ⟨S⟩ with its delete-one jackknife error, the
-/// Kolmogorov–Smirnov test of s = S/⟨S⟩ against the Wigner surmise, and the Freedman–Diaconis
-/// histogram of s; across ensembles, the linear scaling fit ⟨S⟩ = a·√(T·A) (SPEC §4.5).
+/// Kolmogorov–Smirnov test of s = S/⟨S⟩ against the Wigner surmise, the Freedman–Diaconis
+/// histogram of s and the mean pair level x̄ with its error; across ensembles and pairs, the
+/// linear scaling fit ⟨S⟩ = a·√(T·A) (SPEC §4.5).
 ///
 /// Dividing by ⟨S⟩ estimated from the same sample makes the Kolmogorov distribution of the KS
 /// statistic far too conservative (≈ 0.05 % rejections at nominal 5 %), so the p-value is
@@ -18,11 +19,12 @@ public enum FitStage {
     /// linear scaling fit should be joint).
     public static func run(inputs: [String], config: FitConfig, output: String) throws {
         precondition(!inputs.isEmpty, "fit needs an input")
-        var indices: [EnsembleIndex] = [], records: [InputRecord] = [], values: [Double] = []
+        var indices: [EnsembleIndex] = [], records: [InputRecord] = [], values: [Double] = [], centres: [Double] = []
         var pairs = 0
         for input in inputs {
             let unfolded = try AnalysisInput(input, expecting: .unfolded)
             let (spacings, count) = try unfolded.samples("pair_spacing")
+            let (levels, _) = try unfolded.samples("pair_centre", minimumColumns: count)
             if let first = indices.first {
                 guard unfolded.index.parameterNames == first.parameterNames, unfolded.index.model == first.model, count == pairs else {
                     throw DysonError.badInput(file: input, message: "model, hyper-parameters or level pairs differ from those of \(inputs[0])")
@@ -32,12 +34,10 @@ public enum FitStage {
             indices.append(unfolded.index)
             records.append(unfolded.record)
             values += spacings
+            centres += levels
         }
         let index = EnsembleIndex.concatenated(indices)
         let input = inputs.joined(separator: ", ")
-        guard config.scalingPair < pairs else {
-            throw DysonError.invalidConfiguration(source: "fit.scaling_pair", message: "is \(config.scalingPair) but \(input) has \(pairs) pair(s)")
-        }
         let groups = index.samplesByEnsemble
         var nulls = NullDistributions(config: config)
         var fits: [[PairFit]] = []
@@ -47,10 +47,11 @@ public enum FitStage {
                 guard sample.count >= 2 else {
                     throw DysonError.badInput(file: input, message: "ensemble \(ensemble) has \(sample.count) finite spacing(s) for pair \(pair); need at least 2")
                 }
-                return PairFit(sample, config: config, null: nulls.for(sampleSize: sample.count))
+                let levels = group.map { centres[$0 * pairs + pair] }.filter(\.isFinite)
+                return PairFit(sample, levels: levels, config: config, null: nulls.for(sampleSize: sample.count))
             })
         }
-        let scaling = try scalingFit(index: index, fits: fits.map { $0[config.scalingPair].meanSpacing }, config: config, file: input)
+        let scaling = try scalingFit(index: index, fits: fits, config: config, file: input)
         try AtomicOutput.write(output) { temporary in
             let out = try File.create(temporary)
             try FileHeader(schema: .fit, config: config.toml, inputs: records).write(to: out)
@@ -64,11 +65,14 @@ public enum FitStage {
     /// The fits of one ensemble's spacings of one level pair.
     struct PairFit {
         let meanSpacing: Estimate
+        /// x̄, the mean level of the pair (≈ μ² − κ for the RBM; λ_fit = μ² − x̄).
+        let meanLevel: Estimate
         let test: LillieforsTest
         let histogram: Histogram
         let count: Int
 
-        init(_ spacings: [Double], config: FitConfig, null: LillieforsNull) {
+        init(_ spacings: [Double], levels: [Double], config: FitConfig, null: LillieforsNull) {
+            meanLevel = Jackknife.mean(levels)
             let mean = Jackknife.mean(spacings)
             meanSpacing = mean
             let s = spacings.map { $0 / mean.value }
@@ -97,22 +101,37 @@ public enum FitStage {
     }
 
     struct ScalingResult {
+        /// √(T·A) per ensemble and pair, [ensemble][pair].
         let x: [Double]
         let fit: ProportionalFit
         let amplitude: String
     }
 
-    /// ⟨S⟩_e = a·√(T_e·A_e) weighted by the jackknife errors; nil when disabled or when an
-    /// ensemble's error is zero (a single-valued sample cannot weigh a fit).
-    private static func scalingFit(index: EnsembleIndex, fits: [Estimate], config: FitConfig, file: String) throws -> ScalingResult? {
+    /// ⟨S⟩_{e,p} = a·√(T_e·A_{e,p}) over every ensemble and pair, weighted by the jackknife
+    /// errors; nil when disabled or when an error is zero (a single-valued sample cannot weigh
+    /// a fit).
+    private static func scalingFit(index: EnsembleIndex, fits: [[PairFit]], config: FitConfig, file: String) throws -> ScalingResult? {
         guard config.scalingAmplitude != "none" else { return nil }
-        guard let temperature = index.parameter("temperature"), let noise = index.parameter("noise_std") else {
-            throw DysonError.badInput(file: file, message: "scaling_amplitude = \"noise_variance\" needs hyper-parameters temperature and noise_std, which the runs lack (set scaling_amplitude = \"none\")")
+        guard let temperature = index.parameter("temperature") else {
+            throw DysonError.badInput(file: file, message: "the scaling fit needs the hyper-parameter temperature, which the runs lack (set scaling_amplitude = \"none\")")
         }
-        let x = zip(temperature, noise).map { ($0 * $1 * $1).squareRoot() }
-        guard fits.allSatisfy({ $0.error > 0 }), x.allSatisfy({ $0 > 0 }) else { return nil }
-        return ScalingResult(x: x, fit: ProportionalFit(x: x, y: fits.map(\.value), yError: fits.map(\.error)),
-                             amplitude: "noise_std^2")
+        let amplitude: (Int, Int) throws -> Double
+        let name: String
+        if config.scalingAmplitude == "noise_variance" {
+            guard let noise = index.parameter("noise_std") else {
+                throw DysonError.badInput(file: file, message: "scaling_amplitude = \"noise_variance\" needs the hyper-parameter noise_std, which the runs lack")
+            }
+            amplitude = { e, _ in noise[e] * noise[e] }
+            name = "noise_std^2"
+        } else {
+            amplitude = { e, p in fits[e][p].meanLevel.value }
+            name = "mean pair level"
+        }
+        let all = fits.flatMap { $0 }
+        let x = try fits.indices.flatMap { e in try fits[e].indices.map { p in (temperature[e] * (try amplitude(e, p))).squareRoot() } }
+        guard all.allSatisfy({ $0.meanSpacing.error > 0 }), x.allSatisfy({ $0 > 0 }) else { return nil }
+        return ScalingResult(x: x, fit: ProportionalFit(x: x, y: all.map(\.meanSpacing.value), yError: all.map(\.meanSpacing.error)),
+                             amplitude: name)
     }
 
     private static func write(_ fits: [[PairFit]], scaling: ScalingResult?, config: FitConfig, to root: borrowing Group) throws {
@@ -125,6 +144,10 @@ public enum FitStage {
                                description: "<S>, the ensemble mean of the pair spacing")
         try root.writeVariable("mean_pair_spacing_error", all.map(\.meanSpacing.error), axes: axes, shape: shape,
                                description: "delete-one jackknife standard error of <S>")
+        try root.writeVariable("mean_pair_level", all.map(\.meanLevel.value), axes: axes, shape: shape,
+                               description: "ensemble mean of (x_lower + x_upper)/2, the level the pair fluctuates about")
+        try root.writeVariable("mean_pair_level_error", all.map(\.meanLevel.error), axes: axes, shape: shape,
+                               description: "delete-one jackknife standard error of mean_pair_level")
         try root.writeVariable("samples_used", all.map { Int64($0.count) }, axes: axes, shape: shape,
                                description: "finite spacings in the ensemble")
         try root.writeVariable("ks_statistic", all.map(\.test.statistic), axes: axes, shape: shape,
@@ -151,17 +174,16 @@ public enum FitStage {
             }
         }
         guard let scaling else { return }
-        let y = fits.map { $0[config.scalingPair].meanSpacing }
-        try root.writeVariable("scaling_x", scaling.x, axes: ["ensemble"], description: "sqrt(T * A), A = \(scaling.amplitude)")
-        try root.writeVariable("scaling_ratio", zip(y, scaling.x).map { $0.value / $1 }, axes: ["ensemble"],
-                               description: "<S> / sqrt(T * A) per ensemble")
-        try root.writeVariable("scaling_ratio_error", zip(y, scaling.x).map { $0.error / $1 }, axes: ["ensemble"],
+        let y = all.map(\.meanSpacing)
+        try root.writeVariable("scaling_x", scaling.x, axes: axes, shape: shape, description: "sqrt(T * A), A = \(scaling.amplitude)")
+        try root.writeVariable("scaling_ratio", zip(y, scaling.x).map { $0.value / $1 }, axes: axes, shape: shape,
+                               description: "<S> / sqrt(T * A) per ensemble and pair")
+        try root.writeVariable("scaling_ratio_error", zip(y, scaling.x).map { $0.error / $1 }, axes: axes, shape: shape,
                                description: "jackknife error of scaling_ratio")
         try root.writeScalar("scaling_slope", scaling.fit.slope.value, description: "a in <S> = a sqrt(T * A), weighted least squares through the origin")
         try root.writeScalar("scaling_slope_error", scaling.fit.slope.error, description: "standard error of scaling_slope")
         try root.writeScalar("scaling_chi2", scaling.fit.chiSquared, description: "chi-squared of the scaling fit")
         try root.writeScalar("scaling_dof", Int64(scaling.fit.degreesOfFreedom), description: "degrees of freedom of the scaling fit")
         try root.writeScalar("scaling_p_value", scaling.fit.pValue, description: "P(chi2 >= observed) for the scaling fit")
-        try root.setAttribute("scaling_pair", Int64(config.scalingPair))
     }
 }

@@ -195,7 +195,7 @@ public enum ModelSettings: Sendable, Equatable {
              ("size", Double(c.size))]
         case .gaussianRBM(let c):
             [("learning_rate", c.learningRate), ("batch_size", Double(c.batchSize)), ("temperature", c.temperature),
-             ("mass", c.mass), ("visible_mass", c.visibleMass)]
+             ("mass", c.mass), ("visible_mass", c.visibleMass), ("sites", Double(c.sites))]
         }
     }
 

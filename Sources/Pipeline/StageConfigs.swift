@@ -73,16 +73,16 @@ public struct UnfoldConfig: Sendable, Equatable {
 
 /// Configuration of `fit`.
 public struct FitConfig: Sendable, Equatable {
-    public static let amplitudes = ["noise_variance", "none"]
+    public static let amplitudes = ["noise_variance", "pair_level", "none"]
 
     /// Dyson index of the Wigner surmise tested against (1 for real weight matrices).
     public var beta = 1
     /// Histogram bins of s: 0 for the Freedman–Diaconis rule (the papers' choice), else a count.
     public var binCount = 0
-    /// A in the linear scaling fit ⟨S⟩ = a·√(T·A): "noise_variance" (A = ε², SPEC §2.1) or "none".
+    /// A in the linear scaling fit ⟨S⟩ = a·√(T·A) over every ensemble and level pair:
+    /// "noise_variance" (A = ε², SPEC §2.1), "pair_level" (A = the pair's mean level x̄ ≈ μ² − κ,
+    /// SPEC §2.2), or "none".
     public var scalingAmplitude = "noise_variance"
-    /// Which level pair the scaling fit uses.
-    public var scalingPair = 0
     /// Monte Carlo replicas calibrating the KS p-value (its resolution is 1/(replicas + 1)).
     public var ksReplicas = 1000
 
@@ -92,18 +92,16 @@ public struct FitConfig: Sendable, Equatable {
         beta = try r.int("beta", default: beta)
         binCount = try r.int("bin_count", default: binCount)
         scalingAmplitude = try r.choice("scaling_amplitude", default: scalingAmplitude, allowed: Self.amplitudes)
-        scalingPair = try r.int("scaling_pair", default: scalingPair)
         ksReplicas = try r.int("ks_replicas", default: ksReplicas)
         try r.finish()
         try r.require(ksReplicas >= 1, "ks_replicas", "must be at least 1")
         try r.require([1, 2, 4].contains(beta), "beta", "must be 1, 2 or 4 (got \(beta))")
         try r.require(binCount >= 0, "bin_count", "must be 0 (Freedman-Diaconis) or a positive bin count")
-        try r.require(scalingPair >= 0, "scaling_pair", "must be a non-negative pair index")
     }
 
     public var toml: String {
         canonicalTOML(["beta": beta, "bin_count": binCount, "scaling_amplitude": scalingAmplitude,
-                       "scaling_pair": scalingPair, "ks_replicas": ksReplicas])
+                       "ks_replicas": ksReplicas])
     }
 }
 

@@ -23,6 +23,7 @@ public enum UnfoldStage {
         let samples = index.sampleCount
         let groups = index.samplesByEnsemble
         let pairSpacing = LevelSpacings.pairSpacings(values, levelCount: levels, pairs: pairs.map { ($0[0], $0[1]) })
+        let pairCentre = LevelSpacings.pairCentres(values, levelCount: levels, pairs: pairs.map { ($0[0], $0[1]) })
         let gaps = levels - 1
         let spacing = LevelSpacings.nearestNeighbour(values, levelCount: levels)
         let pairNormalised = LevelSpacings.normalisedByGroupMean(pairSpacing, columns: pairs.count, groups: groups)
@@ -38,6 +39,8 @@ public enum UnfoldStage {
             try root.writeVariable("pair_upper", pairs.map { Int64($0[1]) }, axes: ["pair"], description: "upper level index of the pair")
             try root.writeVariable("pair_spacing", pairSpacing, axes: ["sample", "pair"], shape: [samples, pairs.count],
                                    description: "S = x_upper - x_lower of \(quantity)")
+            try root.writeVariable("pair_centre", pairCentre, axes: ["sample", "pair"], shape: [samples, pairs.count],
+                                   description: "(x_lower + x_upper)/2, the level the pair fluctuates about, of \(quantity)")
             try root.writeVariable("pair_spacing_normalised", pairNormalised, axes: ["sample", "pair"], shape: [samples, pairs.count],
                                    description: "s = S / <S>, <S> the mean over the sample's ensemble")
             try root.writeVariable("spacing", spacing, axes: ["sample", "gap"], shape: [samples, gaps],

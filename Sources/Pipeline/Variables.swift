@@ -68,6 +68,7 @@ enum HyperParameter {
         "confinement": ("1", "strength kappa of the harmonic confinement"),
         "mass": ("1", "lattice mass m of the target scalar field"),
         "visible_mass": ("1", "fixed visible mass mu of the RBM"),
+        "sites": ("1", "sites N of the periodic lattice"),
     ]
 
     static func units(_ name: String) -> String { known[name]?.units ?? "1" }

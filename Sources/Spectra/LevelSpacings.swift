@@ -9,6 +9,13 @@ public enum LevelSpacings {
         return (0..<samples).flatMap { s in pairs.map { levels[s * levelCount + $0.upper] - levels[s * levelCount + $0.lower] } }
     }
 
+    /// (x_lower + x_upper)/2 per sample and pair: [sample][pair], the centre a pair fluctuates about.
+    public static func pairCentres(_ levels: [Double], levelCount: Int, pairs: [(lower: Int, upper: Int)]) -> [Double] {
+        precondition(levels.count % levelCount == 0, "levels do not fill whole samples")
+        let samples = levels.count / levelCount
+        return (0..<samples).flatMap { s in pairs.map { (levels[s * levelCount + $0.upper] + levels[s * levelCount + $0.lower]) / 2 } }
+    }
+
     /// Nearest-neighbour spacings x_{i+1} − x_i per sample: [sample][levelCount − 1].
     public static func nearestNeighbour(_ levels: [Double], levelCount: Int) -> [Double] {
         pairSpacings(levels, levelCount: levelCount, pairs: (0..<(levelCount - 1)).map { ($0, $0 + 1) })

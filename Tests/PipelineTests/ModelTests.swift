@@ -9,7 +9,7 @@ import Spectra
 @Test(arguments: [
     ("model = \"matrix_ou\"\ncentre = [0.0, 1.0, 2.0]\ntemperature = 0.01\nsteps = 200", "W", "eigenvalues", ["temperature", "time_step", "size"]),
     ("model = \"dyson_brownian_motion\"\ncentres = [0.0, 0.0, 0.0, 0.0]\nsteps = 200\ntime_step = 0.01", "W", "eigenvalues", ["beta", "temperature", "confinement", "time_step", "size"]),
-    ("model = \"gaussian_rbm\"\nsites = 4\nhidden_units = 4\nsteps = 100\nbatch_size = 8", "WtW", "eigenvalues", ["learning_rate", "batch_size", "temperature", "mass", "visible_mass"]),
+    ("model = \"gaussian_rbm\"\nsites = 4\nhidden_units = 4\nsteps = 100\nbatch_size = 8", "WtW", "eigenvalues", ["learning_rate", "batch_size", "temperature", "mass", "visible_mass", "sites"]),
 ])
 func everyModelRunsThroughTheAnalysisStages(config: String, transform: String, quantity: String, parameters: [String]) throws {
     let scratch = try Scratch()
