@@ -8,11 +8,12 @@ public struct SimulateConfig: Sendable, Equatable {
     public var seeds = 100
     /// Key of every random stream of the run.
     public var runSeed: Int = 1
-    /// Snapshot schedule: exactly one of every k epochs, every k steps, or the listed steps
-    /// (0 and the last step are always included).
+    /// Snapshot schedule: exactly one of every k epochs, every k steps, the listed steps, or n
+    /// steps spaced evenly in log(1 + step) (0 and the last step are always included).
     public var snapshotEveryEpochs = 2
     public var snapshotEverySteps = 0
     public var snapshotSteps: [Int] = []
+    public var snapshotLogCount = 0
 
     public init() {}
 
@@ -23,15 +24,19 @@ public struct SimulateConfig: Sendable, Equatable {
         runSeed = try r.int("run_seed", default: runSeed)
         snapshotEverySteps = try r.int("snapshot_every_steps", default: 0)
         snapshotSteps = try r.ints("snapshot_steps", default: [])
-        let explicit = snapshotEverySteps != 0 || !snapshotSteps.isEmpty
+        snapshotLogCount = try r.int("snapshot_log_count", default: 0)
+        let explicit = snapshotEverySteps != 0 || !snapshotSteps.isEmpty || snapshotLogCount != 0
         let defaultEpochs = model.name == "teacher_student" ? 2 : 0
         snapshotEveryEpochs = try r.int("snapshot_every_epochs", default: explicit ? 0 : defaultEpochs)
         if !explicit && snapshotEveryEpochs == 0 { snapshotEverySteps = max(1, model.totalSteps / 10) }
         try r.finish()
         try r.require(seeds >= 1, "seeds", "must be at least 1 (got \(seeds))")
         try r.require(runSeed >= 0, "run_seed", "must be a non-negative integer")
-        let schedules = [snapshotEveryEpochs != 0, snapshotEverySteps != 0, !snapshotSteps.isEmpty].filter { $0 }.count
-        try r.require(schedules == 1, "snapshot_every_epochs", "set exactly one of snapshot_every_epochs, snapshot_every_steps, snapshot_steps")
+        let schedules = [snapshotEveryEpochs != 0, snapshotEverySteps != 0, !snapshotSteps.isEmpty, snapshotLogCount != 0]
+            .filter { $0 }.count
+        try r.require(schedules == 1, "snapshot_every_epochs",
+                      "set exactly one of snapshot_every_epochs, snapshot_every_steps, snapshot_steps, snapshot_log_count")
+        try r.require(snapshotLogCount == 0 || snapshotLogCount >= 2, "snapshot_log_count", "must be at least 2")
         try r.require(snapshotEveryEpochs >= 0 && snapshotEverySteps >= 0, "snapshot_every_steps", "must be positive")
         try r.require(snapshotSteps.allSatisfy { (0...model.totalSteps).contains($0) }, "snapshot_steps", "must lie in 0...\(model.totalSteps)")
         if case .teacherStudent(let ts) = model {
@@ -44,6 +49,7 @@ public struct SimulateConfig: Sendable, Equatable {
         let total = model.totalSteps
         if snapshotEveryEpochs > 0 { return .every(snapshotEveryEpochs * model.stepsPerEpoch, totalSteps: total) }
         if snapshotEverySteps > 0 { return .every(snapshotEverySteps, totalSteps: total) }
+        if snapshotLogCount > 0 { return .logarithmic(snapshotLogCount, totalSteps: total) }
         return SnapshotSchedule(snapshotSteps, totalSteps: total)
     }
 
@@ -54,7 +60,7 @@ public struct SimulateConfig: Sendable, Equatable {
         var entries: [String: TOMLValueConvertible] = [
             "model": model.name, "seeds": seeds, "run_seed": runSeed,
             "snapshot_every_epochs": snapshotEveryEpochs, "snapshot_every_steps": snapshotEverySteps,
-            "snapshot_steps": TOMLArray(snapshotSteps),
+            "snapshot_steps": TOMLArray(snapshotSteps), "snapshot_log_count": snapshotLogCount,
         ]
         entries.merge(model.tomlEntries) { _, new in new }
         return canonicalTOML(entries)

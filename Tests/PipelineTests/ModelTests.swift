@@ -50,3 +50,14 @@ func everyModelRunsThroughTheAnalysisStages(config: String, transform: String, q
     #expect(throws: DysonError.self) { try StageConfigFile.simulate("model = \"dyson_brownian_motion\"\nbeta = 3", source: "t") }
     #expect(throws: DysonError.self) { try StageConfigFile.simulate("model = \"gaussian_rbm\"\nsize = 3", source: "t") }
 }
+
+@Test func aLogarithmicScheduleSpansTheRunInLogTime() throws {
+    let config = try StageConfigFile.simulate("epochs = 100\nsnapshot_log_count = 6", source: "t")
+    let steps = config.schedule.steps
+    #expect(steps.first == 0 && steps.last == 50_000 && steps.count == 6)
+    // Evenly spaced in log(1 + step): step k is e^{k ln(50 001)/5} − 1 rounded to an integer.
+    for (k, step) in steps.enumerated() {
+        #expect(abs(Double(step) - (exp(Double(k) * log(50_001.0) / 5) - 1)) <= 0.5 + 1e-9)
+    }
+    #expect(throws: DysonError.self) { try StageConfigFile.simulate("snapshot_log_count = 6\nsnapshot_every_steps = 5", source: "t") }
+}
