@@ -11,6 +11,8 @@ import TOMLKit
 /// [simulate]        # SimulateConfig keys
 /// [sweep]           # simulate keys → arrays of values
 /// [snapshot] [diagonalise] [unfold] [fit]
+/// [paper.simulate]  # optional: keys that replace [simulate]'s at paper scale
+/// [paper.sweep]     # optional: the sweep at paper scale (replaces [sweep])
 /// ```
 public struct PipelineFile: Sendable {
     public let path: String
@@ -27,7 +29,9 @@ public struct PipelineFile: Sendable {
     public static let stages = ["simulate", "snapshot", "diagonalise", "unfold", "fit", "report"]
 
     /// Reads and validates the whole pipeline; `outputOverride` replaces `pipeline.output`.
-    public init(path: String, outputOverride: String? = nil) throws {
+    /// `paperScale` applies the `[paper]` table and writes to `OUTPUT-paper`, so the small default
+    /// and the published-scale run never share files.
+    public init(path: String, outputOverride: String? = nil, paperScale: Bool = false) throws {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
             throw DysonError.badInput(file: path, message: "no such file or not readable as UTF-8 text")
         }
@@ -37,13 +41,27 @@ public struct PipelineFile: Sendable {
         name = try meta.string("name", default: ((path as NSString).lastPathComponent as NSString).deletingPathExtension)
         title = try meta.string("title", default: name)
         let output = try meta.string("output", default: "data/\(name)")
-        layout = RunLayout(directory: outputOverride ?? output)
+        layout = RunLayout(directory: outputOverride ?? (paperScale ? output + "-paper" : output))
         try meta.finish()
 
         guard let simulate = try top.subtable("simulate") else {
             throw DysonError.invalidConfiguration(source: path, message: "has no [simulate] table")
         }
-        simulations = try Self.expand(simulate.table, sweep: try top.subtable("sweep"), source: path)
+        var sweep = try top.subtable("sweep")
+        let paper = try top.section("paper")
+        if paperScale {
+            guard paper.table.count > 0 else {
+                throw DysonError.invalidConfiguration(source: path, message: "has no [paper] table; this pipeline has no paper-scale settings")
+            }
+            let overrides = try paper.section("simulate")
+            for key in overrides.table.keys { simulate.table[key] = overrides.table[key] }
+            sweep = try paper.subtable("sweep") ?? sweep
+        } else {
+            _ = try paper.subtable("simulate")
+            _ = try paper.subtable("sweep")
+        }
+        try paper.finish()
+        simulations = try Self.expand(simulate.table, sweep: sweep, source: path)
         snapshot = try SnapshotConfig(top.section("snapshot"))
         diagonalise = try DiagonaliseConfig(top.section("diagonalise"))
         unfold = try UnfoldConfig(top.section("unfold"))

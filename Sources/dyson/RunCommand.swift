@@ -19,6 +19,9 @@ struct RunCommand: ParsableCommand {
     @Option(name: .long, help: "Write outputs here instead of the pipeline's [pipeline] output.")
     var output: String?
 
+    @Flag(name: .long, help: "Use the pipeline's [paper] settings (the published scale; hours, not seconds) and write to OUTPUT-paper.")
+    var paper = false
+
     @Option(name: .long, help: "Worker threads (results do not depend on it).")
     var threads = 2
 
@@ -31,7 +34,7 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let file = try PipelineFile(path: pipeline, outputOverride: output)
+            let file = try PipelineFile(path: pipeline, outputOverride: output, paperScale: paper)
             let runner = PipelineRunner(pipeline: file, threads: threads, forced: Set(force), dryRun: dryRun) { line in
                 FileHandle.standardError.write(Data((line + "\n").utf8))
             }

@@ -71,3 +71,17 @@ private func modificationDate(_ path: String) throws -> Date {
     #expect(log[1] == "simulate batch_size-16: run (no output yet)")
     #expect(log[2...5].allSatisfy { $0.hasSuffix("run (an earlier stage will run)") }, "\(log)")
 }
+
+@Test func thePaperOptionAppliesThePaperTableAndItsOwnDirectory() throws {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let path = root.appendingPathComponent("pipelines/teacher-student.toml").path
+    let small = try PipelineFile(path: path)
+    let paper = try PipelineFile(path: path, paperScale: true)
+    #expect(small.simulations.count == 6 && small.simulations.allSatisfy { $0.config.seeds == 400 })
+    #expect(paper.simulations.count == 75 && paper.simulations.allSatisfy { $0.config.seeds == 3000 })
+    #expect(paper.layout.directory == small.layout.directory + "-paper")
+    for name in ["gaussian-rbm", "dyson-brownian-motion"] {
+        _ = try PipelineFile(path: root.appendingPathComponent("pipelines/\(name).toml").path)
+        _ = try PipelineFile(path: root.appendingPathComponent("pipelines/\(name).toml").path, paperScale: true)
+    }
+}
