@@ -21,6 +21,7 @@ public enum FitStage {
         precondition(!inputs.isEmpty, "fit needs an input")
         var indices: [EnsembleIndex] = [], records: [InputRecord] = [], values: [Double] = [], centres: [Double] = []
         var pairs = 0
+        var ratioMeans: [Double]? = []  // per sample ⟨r̃⟩; nil when an input has no ratios
         for input in inputs {
             let unfolded = try AnalysisInput(input, expecting: .unfolded)
             let (spacings, count) = try unfolded.samples("pair_spacing")
@@ -35,6 +36,12 @@ public enum FitStage {
             records.append(unfolded.record)
             values += spacings
             centres += levels
+            if try unfolded.file.root().contains("spacing_ratio") {
+                let (ratios, count) = try unfolded.samples("spacing_ratio")
+                ratioMeans? += (0..<unfolded.index.sampleCount).map { s in ratios[(s * count)..<((s + 1) * count)].reduce(0, +) / Double(count) }
+            } else {
+                ratioMeans = nil
+            }
         }
         let index = EnsembleIndex.concatenated(indices)
         let input = inputs.joined(separator: ", ")
@@ -52,12 +59,21 @@ public enum FitStage {
             })
         }
         let scaling = try scalingFit(index: index, fits: fits, config: config, file: input)
+        // ⟨r̃⟩ per ensemble: the jackknife runs over samples (each sample's mean ratio), which are
+        // independent; ratios within one spectrum are not.
+        let ratio = ratioMeans.map { means in groups.map { group in Jackknife.mean(group.map { means[$0] }.filter(\.isFinite)) } }
         try AtomicOutput.write(output) { temporary in
             let out = try File.create(temporary)
             try FileHeader(schema: .fit, config: config.toml, inputs: records).write(to: out)
             let outRoot = try out.root()
             try index.write(to: outRoot)
             try write(fits, scaling: scaling, config: config, to: outRoot)
+            if let ratio {
+                try outRoot.writeVariable("mean_spacing_ratio", ratio.map(\.value), axes: ["ensemble"],
+                                          description: "<r~>, the mean spacing ratio (GOE 0.5307, GUE 0.5996, GSE 0.6744, Poisson 0.3863 for large spectra)")
+                try outRoot.writeVariable("mean_spacing_ratio_error", ratio.map(\.error), axes: ["ensemble"],
+                                          description: "delete-one jackknife error of mean_spacing_ratio over samples")
+            }
             try out.close()
         }
     }

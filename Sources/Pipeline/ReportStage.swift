@@ -62,6 +62,20 @@ public enum ReportStage {
         if index.model == "gaussian_rbm" {
             lines += try fittedCentresSection(root, index: index, pairs: pairs)
         }
+        if root.contains("mean_spacing_ratio") {
+            let ratio = try root.read("mean_spacing_ratio", as: Double.self)
+            let ratioError = try root.read("mean_spacing_ratio_error", as: Double.self)
+            lines += ["## Spacing ratios", "",
+                      "⟨r̃⟩ needs no unfolding. Large-spectrum references (Atas et al. 2013): GOE 0.5307, GUE 0.5996, "
+                      + "GSE 0.6744, Poisson 0.3863; small spectra and edge levels shift them.", "",
+                      "| ensemble | step | " + labels.map { $0 + " | " }.joined() + "⟨r̃⟩ |",
+                      "|---|---|" + String(repeating: "---|", count: labels.count) + "---|"]
+            for e in 0..<index.ensembleCount {
+                lines.append("| \(e) | \(index.step[e]) | " + labels.map { format(index.parameter($0)?[e]) + " | " }.joined()
+                             + Estimate(value: ratio[e], error: ratioError[e]).formatted + " |")
+            }
+            lines.append("")
+        }
         lines += try histogramSection(root, index: index, used: used, pairs: pairs, beta: beta)
         let text = lines.joined(separator: "\n") + "\n"
         if let output {

@@ -59,16 +59,20 @@ public struct UnfoldConfig: Sendable, Equatable {
     /// Level pairs (i, j), i < j, of would-be degenerate levels whose spacing is measured; empty
     /// means every adjacent pair (i, i + 1).
     public var pairs: [[Int]] = []
+    /// Levels dropped at each edge of a spectrum before spacing ratios are taken.
+    public var ratioTrim = 0
 
     public init() {}
 
     init(_ r: ConfigReader) throws {
         pairs = try r.intPairs("pairs", default: pairs)
+        ratioTrim = try r.int("ratio_trim", default: ratioTrim)
         try r.finish()
+        try r.require(ratioTrim >= 0, "ratio_trim", "must be a non-negative number of levels")
         try r.require(pairs.allSatisfy { $0[0] >= 0 && $0[0] < $0[1] }, "pairs", "must be pairs [i, j] of level indices with 0 <= i < j")
     }
 
-    public var toml: String { canonicalTOML(["pairs": TOMLArray(pairs.map { TOMLArray($0) })]) }
+    public var toml: String { canonicalTOML(["pairs": TOMLArray(pairs.map { TOMLArray($0) }), "ratio_trim": ratioTrim]) }
 }
 
 /// Configuration of `fit`.

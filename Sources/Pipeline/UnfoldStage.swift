@@ -26,6 +26,8 @@ public enum UnfoldStage {
         let pairCentre = LevelSpacings.pairCentres(values, levelCount: levels, pairs: pairs.map { ($0[0], $0[1]) })
         let gaps = levels - 1
         let spacing = LevelSpacings.nearestNeighbour(values, levelCount: levels)
+        let ratioCount = levels - 2 * config.ratioTrim - 2
+        let ratios = ratioCount >= 1 ? LevelSpacings.spacingRatios(values, levelCount: levels, trim: config.ratioTrim) : []
         let pairNormalised = LevelSpacings.normalisedByGroupMean(pairSpacing, columns: pairs.count, groups: groups)
         let spacingNormalised = LevelSpacings.normalisedByGroupMean(spacing, columns: gaps, groups: groups)
         try AtomicOutput.write(output) { temporary in
@@ -47,6 +49,11 @@ public enum UnfoldStage {
                                    description: "nearest-neighbour spacing x_(i+1) - x_i of \(quantity)")
             try root.writeVariable("spacing_normalised", spacingNormalised, axes: ["sample", "gap"], shape: [samples, gaps],
                                    description: "nearest-neighbour spacing / its mean over the ensemble (mean-spacing unfolding)")
+            if ratioCount >= 1 {
+                try root.createAxis("ratio", count: ratioCount, description: "consecutive spacing pair after trimming \(config.ratioTrim) level(s) per edge")
+                try root.writeVariable("spacing_ratio", ratios, axes: ["sample", "ratio"], shape: [samples, ratioCount],
+                                       description: "r~ = min(S_(i+1)/S_i, S_i/S_(i+1)) of nearest-neighbour spacings (Atas et al. 2013)")
+            }
             try root.setAttribute("method", "mean_spacing")
             try root.setAttribute("quantity", quantity)
             try file.close()

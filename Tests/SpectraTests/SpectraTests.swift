@@ -21,3 +21,10 @@ import Testing
     let out = LevelSpacings.normalisedByGroupMean(values, columns: 1, groups: [[0, 1, 2], [3, 4]])
     #expect(out[0] == 0.5 && out[1] == 1.5 && out[2].isNaN && out[3] == 0.5 && out[4] == 1.5)
 }
+
+@Test func spacingRatiosAreMinimaOfConsecutiveRatiosAfterTrimming() {
+    let levels: [Double] = [0, 1, 3, 4, 8]  // spacings 1, 2, 1, 4
+    let all = LevelSpacings.spacingRatios(levels, levelCount: 5)
+    #expect(all == [0.5, 0.5, 0.25])
+    #expect(LevelSpacings.spacingRatios(levels, levelCount: 5, trim: 1) == [0.5])  // levels 1, 3, 4
+}
