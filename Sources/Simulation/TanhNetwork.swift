@@ -1,0 +1,479 @@
+import RealModule
+
+/// Hyper-parameters of the multilayer tanh teacher–student network (SPEC §2.4).
+public struct TanhNetworkConfig: Sendable, Equatable, Codable {
+    /// Input dimension (x ∈ ℝ³ in the paper).
+    public var inputs: Int = 3
+    /// L: width of the frozen first layer M ∈ ℝ^{L×3}, i.e. the features tanh(Mx) that W reads.
+    public var inputFeatures: Int = 32
+    /// K: rows of the trained W ∈ ℝ^{K×L}, the width the frozen read-out Z ∈ ℝ^{1×K} sums.
+    public var hiddenUnits: Int = 16
+    /// α: SGD step size.
+    public var learningRate: Double = 1
+    /// σ_W: the student starts at W ~ N(0, σ_W²/L) (the disorder strength of the phase diagram).
+    public var initialWidth: Double = 1
+    /// |B|: samples per mini-batch.
+    public var batchSize: Int = 4
+    /// Mini-batches per epoch; the data set has batchSize × batchesPerEpoch samples.
+    public var batchesPerEpoch: Int = 1000
+    /// The paper's 10⁵ epochs are 10⁸ steps per model.
+    public var epochs: Int = 100_000
+    /// A seed whose batch loss exceeds this stops as `.diverged(step:)`.
+    ///
+    /// With this architecture |y| ≤ Σ_k |Z_k| for teacher and student alike, so the batch loss
+    /// never exceeds 2(Σ_k |Z_k|)² ≈ 4K/π (≈ 20 for K = 16): the paper's threshold of 100 can
+    /// only fire for K ≳ 80 or a non-finite loss. Lower it to use divergence as a stopping rule.
+    public var divergenceThreshold: Double = 100
+    /// Fixed inputs of the per-seed test set on which `testLoss` is measured.
+    public var testSamples: Int = 128
+
+    public init() {}
+
+    /// T = α/|B|, the effective temperature of SGD.
+    public var temperature: Double { learningRate / Double(batchSize) }
+    /// r = L/K, the aspect ratio of W.
+    public var aspectRatio: Double { Double(inputFeatures) / Double(hiddenUnits) }
+    /// Samples in the fixed training set.
+    public var trainingSamples: Int { batchSize * batchesPerEpoch }
+}
+
+/// The multilayer tanh teacher–student network of SPEC §2.4 (arXiv:2509.01349) as an
+/// `EnsembleModel`: ŷ = Z tanh(W tanh(M x)) with only W trained.
+///
+/// **Model.** x ∈ ℝ³ ~ N(0, I); frozen M ∈ ℝ^{L×3}, M_ij ~ N(0, 1/3), and Z ∈ ℝ^{1×K},
+/// Z_k ~ N(0, 1/K); trained W ∈ ℝ^{K×L}. The teacher is the same network with W_t ~ N(0, 1/L);
+/// the student starts at W ~ N(0, σ_W²/L). M, Z, W_t and the data are drawn anew for every seed.
+///
+/// **Training.** Sample loss ℓ_n = ½(ŷ_n − y_n)², batch loss ℓ_B = mean_{n∈B} ℓ_n, step
+/// W ← W − α ∇_W ℓ_B with ∇_W ℓ_n = δ_n s⁰_nᵀ, δ_n,k = (ŷ_n − y_n) Z_k (1 − tanh²(W s⁰_n)_k) and
+/// s⁰_n = tanh(M x_n). Step s uses batch s mod batchesPerEpoch, the consecutive slice of |B|
+/// samples, so every epoch visits the data in the same order.
+///
+/// **Divergence and failure.** The batch loss of step s is computed before its update; if it
+/// exceeds `divergenceThreshold` the seed stops with `.diverged(step: s)` at the weights W(s) it
+/// had (the update is not applied); a NaN loss stops it with `.failed(step: s)`. A W that is not
+/// finite at the end of `advance` (possible only for a non-finite α, since every update is
+/// bounded by α·2(Σ|Z|)·max|Z_k|) fails at the interval's last step.
+///
+/// **Precomputation.** M is frozen, so the features s⁰_n (L values per sample) and the teacher's
+/// outputs y_n are per-seed constants, computed once at construction: a step touches only W and
+/// |B| precomputed feature rows. Memory: about 8·(n + 128)·(L + 1) bytes per seed (`tableBytes`),
+/// ≈ 1 MB at the paper's sizes.
+///
+/// **Randomness** (stream seed index = seed): `.teacher` draws M (row-major), then Z, then W_t
+/// (row-major); `.data` the training inputs x_n in order, 3 deviates each; `.evaluation` the
+/// test inputs; `.initialisation` W (row-major). Training itself draws nothing.
+///
+/// **State.** W (K × L, row-major), recorded as "W"; the teacher W_t is the fixed matrix
+/// "teacher" with target "W".
+///
+/// Cost per step: 2|B|KL multiply–adds and |B|K tanh; allocation-free.
+public struct TanhNetwork: EnsembleModel {
+    public let config: TanhNetworkConfig
+    public let runSeed: UInt64
+    public let seeds: Int
+    /// [seed][L·inputs] M; [seed][K] Z; [seed][K·L] W_t.
+    let firstLayers: [Double]
+    let readouts: [Double]
+    let teachers: [Double]
+    /// [seed][n][L] s⁰_n = tanh(M x_n) and [seed][n] y_n for the training set.
+    let features: [Double]
+    let targets: [Double]
+    /// The same for the test set: [seed][128][L] and [seed][128].
+    let testFeatures: [Double]
+    let testTargets: [Double]
+
+    /// Bytes of precomputed per-seed constants for `seeds` seeds, to check memory before a run.
+    public static func tableBytes(_ config: TanhNetworkConfig, seeds: Int) -> Int {
+        let l = config.inputFeatures, k = config.hiddenUnits
+        let perSeed = l * config.inputs + k + k * l + (config.trainingSamples + config.testSamples) * (l + 1)
+        return 8 * seeds * perSeed
+    }
+
+    /// Draws every seed's frozen layers, teacher and data and precomputes features and targets,
+    /// seeds split over `threads` threads (the result does not depend on `threads`).
+    public init(config: TanhNetworkConfig, runSeed: UInt64, seeds: Int, threads: Int) {
+        precondition(config.inputs >= 1 && config.inputFeatures >= 1 && config.hiddenUnits >= 1,
+                     "layer sizes must be positive")
+        precondition(config.batchSize >= 1 && config.batchesPerEpoch >= 1 && config.epochs >= 0 && config.testSamples >= 0,
+                     "batch size and batches per epoch must be positive, epochs and test samples non-negative")
+        precondition(seeds >= 1, "an ensemble needs at least one seed")
+        self.config = config
+        self.runSeed = runSeed
+        self.seeds = seeds
+        let d = config.inputs, l = config.inputFeatures, k = config.hiddenUnits
+        let n = config.trainingSamples, nTest = config.testSamples
+
+        struct SeedTables { var m, z, t, s, y, sTest, yTest: [Double] }
+        var firstLayers = [Double](), readouts = [Double](), teachers = [Double]()
+        var features = [Double](), targets = [Double](), testFeatures = [Double](), testTargets = [Double]()
+        firstLayers.reserveCapacity(seeds * l * d)
+        features.reserveCapacity(seeds * n * l)
+        parallelFill(copies: seeds, threads: threads) { seed -> SeedTables in
+            var teacherStream = RandomStream(runSeed: runSeed, seedIndex: UInt32(seed), purpose: .teacher)
+            let m = (0..<(l * d)).map { _ in teacherStream.nextNormal() / Double(d).squareRoot() }
+            let z = (0..<k).map { _ in teacherStream.nextNormal() / Double(k).squareRoot() }
+            let t = (0..<(k * l)).map { _ in teacherStream.nextNormal() / Double(l).squareRoot() }
+            var dataStream = RandomStream(runSeed: runSeed, seedIndex: UInt32(seed), purpose: .data)
+            let (s, y) = Self.featuresAndTargets(count: n, config: config, m: m, z: z, teacher: t, stream: &dataStream)
+            var testStream = RandomStream(runSeed: runSeed, seedIndex: UInt32(seed), purpose: .evaluation)
+            let (sTest, yTest) = Self.featuresAndTargets(count: nTest, config: config, m: m, z: z, teacher: t, stream: &testStream)
+            return SeedTables(m: m, z: z, t: t, s: s, y: y, sTest: sTest, yTest: yTest)
+        } store: { _, tables in
+            firstLayers += tables.m
+            readouts += tables.z
+            teachers += tables.t
+            features += tables.s
+            targets += tables.y
+            testFeatures += tables.sTest
+            testTargets += tables.yTest
+        }
+        self.firstLayers = firstLayers
+        self.readouts = readouts
+        self.teachers = teachers
+        self.features = features
+        self.targets = targets
+        self.testFeatures = testFeatures
+        self.testTargets = testTargets
+    }
+
+    /// `count` inputs x ~ N(0, I) from `stream`, returned as features s⁰ = tanh(M x) ([count][L])
+    /// and teacher outputs y = Z tanh(W_t s⁰) ([count]).
+    static func featuresAndTargets(count: Int, config: TanhNetworkConfig, m: [Double], z: [Double],
+                                   teacher: [Double], stream: inout RandomStream) -> ([Double], [Double]) {
+        let d = config.inputs, l = config.inputFeatures, k = config.hiddenUnits
+        var s = [Double](repeating: 0, count: count * l)
+        var x = [Double](repeating: 0, count: d)
+        for sample in 0..<count {
+            for i in 0..<d { x[i] = stream.nextNormal() }
+            for j in 0..<l {
+                var sum = 0.0
+                for i in 0..<d { sum += m[j * d + i] * x[i] }
+                s[sample * l + j] = tanh(sum)
+            }
+        }
+        // The teacher's outputs through the same `output` (same `dot`, same `tanh`) the student's
+        // loss uses, so that W = W_t has exactly zero loss and gradient.
+        let y = teacher.withUnsafeBufferPointer { t in
+            s.withUnsafeBufferPointer { s in
+                z.withUnsafeBufferPointer { z in
+                    (0..<count).map { output(t.baseAddress!, features: s.baseAddress! + $0 * l, readout: z.baseAddress!, l: l, k: k) }
+                }
+            }
+        }
+        return (s, y)
+    }
+
+    public var stateSize: Int { config.hiddenUnits * config.inputFeatures }
+    public var totalSteps: Int { config.epochs * config.batchesPerEpoch }
+    public var stepsPerEpoch: Int { config.batchesPerEpoch }
+    public var recordedMatrices: [RecordedMatrix] {
+        [RecordedMatrix(name: "W", rows: config.hiddenUnits, columns: config.inputFeatures, offset: 0)]
+    }
+    /// Only the teacher: a fixed matrix must have its target's shape (the run file gives it the
+    /// target's axes), so M (L × 3) and Z (1 × K) are available through `firstLayer(seed:)` and
+    /// `readout(seed:)` instead.
+    public var fixedMatrices: [FixedMatrix] {
+        [FixedMatrix(name: "teacher", target: "W", rows: config.hiddenUnits, columns: config.inputFeatures,
+                     values: teachers, description: "teacher middle layer W_t ~ N(0, 1/L) the student W learns")]
+    }
+
+    /// The teacher's W_t of `seed` (K × L, row-major).
+    public func teacher(seed: Int) -> [Double] { slice(teachers, seed: seed, size: stateSize) }
+    /// The frozen first layer M of `seed` (L × inputs, row-major).
+    public func firstLayer(seed: Int) -> [Double] { slice(firstLayers, seed: seed, size: config.inputFeatures * config.inputs) }
+    /// The frozen read-out Z of `seed` (K values).
+    public func readout(seed: Int) -> [Double] { slice(readouts, seed: seed, size: config.hiddenUnits) }
+    /// The features s⁰_n = tanh(M x_n) of `seed`'s training set ([n][L], row-major).
+    public func trainingFeatures(seed: Int) -> [Double] { slice(features, seed: seed, size: config.trainingSamples * config.inputFeatures) }
+
+    private func slice(_ table: [Double], seed: Int, size: Int) -> [Double] {
+        precondition(seed >= 0 && seed < seeds, "seed \(seed) outside 0..<\(seeds)")
+        return Array(table[(seed * size)..<((seed + 1) * size)])
+    }
+
+    public func initialise(seed: Int, state: UnsafeMutableBufferPointer<Double>) {
+        var stream = RandomStream(runSeed: runSeed, seedIndex: UInt32(seed), purpose: .initialisation)
+        stream.fillNormal(state, std: config.initialWidth / Double(config.inputFeatures).squareRoot())
+    }
+
+    public func advance(seed: Int, state: UnsafeMutableBufferPointer<Double>, from step: Int, count: Int) -> SeedStatus {
+        precondition(state.count == stateSize, "state has \(state.count) values, expected \(stateSize)")
+        let status = features.withUnsafeBufferPointer { features in
+            targets.withUnsafeBufferPointer { targets in
+                readouts.withUnsafeBufferPointer { readouts in
+                    Self.train(state.baseAddress!, config: config,
+                               features: features.baseAddress! + seed * config.trainingSamples * config.inputFeatures,
+                               targets: targets.baseAddress! + seed * config.trainingSamples,
+                               readout: readouts.baseAddress! + seed * config.hiddenUnits,
+                               from: step, count: count)
+                }
+            }
+        }
+        guard status == .ok else { return status }
+        return state.allSatisfy(\.isFinite) ? .ok : .failed(step: step + count)
+    }
+
+    /// The SGD loop of `advance` on raw pointers: per step, the forward pass of the |B| samples
+    /// (a = W s⁰, h = tanh a, e = Z·h − y, δ = e Z ∘ (1 − h²)), the divergence check, then
+    /// W ← W − (α/|B|) Σ_n δ_n s⁰_nᵀ row by row. Scratch (|B|·K values) lives on the stack.
+    ///
+    /// The K pre-activations of a sample are computed first and their tanh in a separate loop of
+    /// independent iterations (`Self.tanh`, branch-free), so the tanh calls overlap instead of
+    /// serialising behind libm's; dot products and the rank-|B| update use SIMD4 lanes.
+    static func train(_ w: UnsafeMutablePointer<Double>, config: TanhNetworkConfig,
+                      features: UnsafePointer<Double>, targets: UnsafePointer<Double>,
+                      readout z: UnsafePointer<Double>, from step: Int, count: Int) -> SeedStatus {
+        let l = config.inputFeatures, k = config.hiddenUnits, batch = config.batchSize
+        let batches = config.batchesPerEpoch
+        let scale = config.learningRate / Double(batch)
+        let lossScale = 0.5 / Double(batch)
+        let threshold = config.divergenceThreshold
+        return withUnsafeTemporaryAllocation(of: Double.self, capacity: batch * (k + 1)) { scratch in
+            let delta = scratch.baseAddress!
+            let coefficients = delta + batch * k
+            var b = step % batches
+            for s in step..<(step + count) {
+                let x = features + b &* batch &* l
+                let y = targets + b &* batch
+                var loss = 0.0
+                for n in 0..<batch {
+                    let sn = x + n &* l
+                    let dn = delta + n &* k
+                    for a in 0..<k { dn[a] = dot(w + a &* l, sn, l) }
+                    for a in 0..<k { dn[a] = tanh(dn[a]) }
+                    var output = 0.0
+                    for a in 0..<k { output += z[a] * dn[a] }
+                    let e = output - y[n]
+                    loss += e * e
+                    for a in 0..<k { dn[a] = e * z[a] * (1 - dn[a] * dn[a]) }
+                }
+                loss *= lossScale
+                if loss.isNaN { return .failed(step: s) }
+                if loss > threshold { return .diverged(step: s) }
+                for a in 0..<k {
+                    for n in 0..<batch { coefficients[n] = scale * delta[n &* k &+ a] }
+                    subtractCombination(coefficients, x, stride: l, count: batch, from: w + a &* l, l)
+                }
+                b += 1
+                if b == batches { b = 0 }
+            }
+            return .ok
+        }
+    }
+
+    /// Σ_j a_j b_j over n values: two SIMD4 partial sums, then the lanes in a fixed order (so
+    /// results are reproducible; a strictly sequential sum would forbid vectorising).
+    @inline(__always)
+    static func dot(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ n: Int) -> Double {
+        var acc0 = SIMD4<Double>(), acc1 = SIMD4<Double>()
+        var j = 0
+        while j &+ 8 <= n {
+            let ra = UnsafeRawPointer(a + j), rb = UnsafeRawPointer(b + j)
+            acc0 += ra.loadUnaligned(as: SIMD4<Double>.self) * rb.loadUnaligned(as: SIMD4<Double>.self)
+            acc1 += ra.loadUnaligned(fromByteOffset: 32, as: SIMD4<Double>.self)
+                * rb.loadUnaligned(fromByteOffset: 32, as: SIMD4<Double>.self)
+            j &+= 8
+        }
+        let acc = acc0 + acc1
+        var sum = (acc[0] + acc[1]) + (acc[2] + acc[3])
+        while j < n {
+            sum += a[j] * b[j]
+            j &+= 1
+        }
+        return sum
+    }
+
+    /// y ← y − Σ_i c_i x_i over n values for `count` vectors x_i = x + i·stride, subtracted in
+    /// order i = 0, 1, … for each element; y is read and written once, eight elements (two SIMD4)
+    /// at a time so that four independent chains hide the subtraction latency. Index arithmetic
+    /// wraps (&+, &*): the offsets are bounded by the data set's size, checked at construction.
+    @inline(__always)
+    static func subtractCombination(_ c: UnsafePointer<Double>, _ x: UnsafePointer<Double>, stride: Int, count: Int,
+                                    from y: UnsafeMutablePointer<Double>, _ n: Int) {
+        var j = 0
+        while j &+ 8 <= n {
+            let ry = UnsafeMutableRawPointer(y + j)
+            var v0 = ry.loadUnaligned(as: SIMD4<Double>.self)
+            var v1 = ry.loadUnaligned(fromByteOffset: 32, as: SIMD4<Double>.self)
+            var xi = UnsafeRawPointer(x + j)
+            for i in 0..<count {
+                let ci = SIMD4(repeating: c[i])
+                v0 -= ci * xi.loadUnaligned(as: SIMD4<Double>.self)
+                v1 -= ci * xi.loadUnaligned(fromByteOffset: 32, as: SIMD4<Double>.self)
+                xi += 8 &* stride
+            }
+            ry.storeBytes(of: v0, as: SIMD4<Double>.self)
+            ry.storeBytes(of: v1, toByteOffset: 32, as: SIMD4<Double>.self)
+            j &+= 8
+        }
+        while j < n {
+            var v = y[j]
+            for i in 0..<count { v -= c[i] * x[i &* stride &+ j] }
+            y[j] = v
+            j &+= 1
+        }
+    }
+
+    /// tanh x = −m/(2 + m) with m = expm1(−2|x|) and the sign of x restored; branch-free, so a
+    /// loop of them vectorises and pipelines (libm's tanh cost ≈ 26 ns a call, more than half
+    /// of a K = 16, L = 32 step).
+    ///
+    /// expm1(−u), u = min(2|x|, 40) (tanh 20 rounds to 1), by Cody–Waite reduction
+    /// −u = k ln 2 + r, |r| ≤ ln2/2, k ∈ [−58, 0], the degree-13 Taylor polynomial of expm1(r)
+    /// (truncation r¹⁴/14! < 5·10⁻¹⁸) and expm1(−u) = 2ᵏ expm1(r) + (2ᵏ − 1); 2ᵏ is built from
+    /// the bits of k + 1.5·2⁵². For k = 0 (|x| < ln2/4) m is the polynomial itself, so small
+    /// arguments keep full relative accuracy. Measured against libm over |x| ≤ 20: a few ulp
+    /// (see `TanhNetworkTests`). NaN propagates.
+    @inline(__always)
+    public static func tanh(_ x: Double) -> Double {
+        let u = min(2 * abs(x), 40)
+        let kd = (-u * 1.4426950408889634).rounded(.toNearestOrEven)
+        let r = (-u - kd * 6.93147180369123816490e-01) - kd * 1.90821492927058770002e-10
+        var p = 1.0 / 6227020800
+        p = p * r + 1.0 / 479001600
+        p = p * r + 1.0 / 39916800
+        p = p * r + 1.0 / 3628800
+        p = p * r + 1.0 / 362880
+        p = p * r + 1.0 / 40320
+        p = p * r + 1.0 / 5040
+        p = p * r + 1.0 / 720
+        p = p * r + 1.0 / 120
+        p = p * r + 1.0 / 24
+        p = p * r + 1.0 / 6
+        p = p * r + 0.5
+        let expm1r = r + (r * r) * p
+        let twoToK = Double(bitPattern: ((kd + 0x1.8p52).bitPattern &+ 1023) << 52)
+        let m = twoToK * expm1r + (twoToK - 1)
+        let t = -m / (2 + m)
+        return Double(signOf: x, magnitudeOf: t)
+    }
+
+    // MARK: Loss and gradients outside the training loop
+
+    /// ŷ = Z tanh(W s⁰) for one feature row; writes tanh(W s⁰) into `h` when given.
+    private static func output(_ w: UnsafePointer<Double>, features s: UnsafePointer<Double>, readout z: UnsafePointer<Double>,
+                               l: Int, k: Int, hidden h: UnsafeMutablePointer<Double>? = nil) -> Double {
+        var output = 0.0
+        for a in 0..<k {
+            let value = tanh(dot(w + a * l, s, l))
+            h?[a] = value
+            output += z[a] * value
+        }
+        return output
+    }
+
+    /// ½ mean_n (ŷ_n − y_n)² over `count` feature rows and targets.
+    private func meanLoss(seed: Int, weights: [Double], features table: [Double], targets: [Double], count: Int) -> Double {
+        precondition(weights.count == stateSize, "weights must have K × L = \(stateSize) entries, got \(weights.count)")
+        guard count > 0 else { return 0 }
+        let l = config.inputFeatures, k = config.hiddenUnits
+        var sum = 0.0
+        weights.withUnsafeBufferPointer { w in
+            table.withUnsafeBufferPointer { s in
+                readouts.withUnsafeBufferPointer { z in
+                    for n in 0..<count {
+                        let e = Self.output(w.baseAddress!, features: s.baseAddress! + (seed * count + n) * l,
+                                            readout: z.baseAddress! + seed * k, l: l, k: k) - targets[seed * count + n]
+                        sum += e * e
+                    }
+                }
+            }
+        }
+        return 0.5 * sum / Double(count)
+    }
+
+    /// Training loss ½ mean_n (ŷ_n − y_n)² over the whole fixed data set of `seed` at W = `weights`
+    /// (K × L, row-major). O(n K L).
+    public func trainingLoss(seed: Int, weights: [Double]) -> Double {
+        meanLoss(seed: seed, weights: weights, features: features, targets: targets, count: config.trainingSamples)
+    }
+
+    /// Test loss ½ mean (ŷ − y)² over the `testSamples` (128) fixed inputs of `seed`, drawn from
+    /// the seed's `.evaluation` stream and never trained on. O(128 K L).
+    public func testLoss(seed: Int, weights: [Double]) -> Double {
+        meanLoss(seed: seed, weights: weights, features: testFeatures, targets: testTargets, count: config.testSamples)
+    }
+
+    /// Batch loss ℓ_B = ½ mean_{n∈B}(ŷ_n − y_n)² of the batch that step `step` uses: the quantity
+    /// the divergence check compares with the threshold.
+    public func batchLoss(seed: Int, weights: [Double], step: Int) -> Double {
+        let b = step % config.batchesPerEpoch
+        var sum = 0.0
+        forEachPerSampleGradient(seed: seed, weights: weights, samples: (b * config.batchSize)..<((b + 1) * config.batchSize)) { _, loss, _ in
+            sum += loss
+        }
+        return sum / Double(config.batchSize)
+    }
+
+    /// Calls `body(n, ℓ_n, G_n)` for every training sample n in `samples` (default: all), with
+    /// the sample loss ℓ_n = ½(ŷ_n − y_n)² and its gradient G_n = ∂ℓ_n/∂W = δ_n s⁰_nᵀ
+    /// (K × L, row-major, δ_n,k = (ŷ_n − y_n) Z_k (1 − tanh²(W s⁰_n)_k)) at W = `weights`.
+    ///
+    /// The mean of G_n over a batch is the SGD step's gradient; over the data set, the full
+    /// gradient. These are the per-sample gradients of the Langevin classifier (SPEC §2.4),
+    /// δX_n = W G_nᵀ + G_n Wᵀ. `G_n` is only valid inside `body`. O(|samples| K L), one K × L
+    /// scratch matrix for the whole loop.
+    public func forEachPerSampleGradient(seed: Int, weights: [Double], samples: Range<Int>? = nil,
+                                         _ body: (Int, Double, UnsafeBufferPointer<Double>) -> Void) {
+        precondition(weights.count == stateSize, "weights must have K × L = \(stateSize) entries, got \(weights.count)")
+        precondition(seed >= 0 && seed < seeds, "seed \(seed) outside 0..<\(seeds)")
+        let samples = samples ?? 0..<config.trainingSamples
+        precondition(samples.lowerBound >= 0 && samples.upperBound <= config.trainingSamples,
+                     "samples \(samples) outside the data set 0..<\(config.trainingSamples)")
+        let l = config.inputFeatures, k = config.hiddenUnits
+        var g = [Double](repeating: 0, count: k * l)
+        var h = [Double](repeating: 0, count: k)
+        weights.withUnsafeBufferPointer { w in
+            features.withUnsafeBufferPointer { table in
+                readouts.withUnsafeBufferPointer { readouts in
+                    let z = readouts.baseAddress! + seed * k
+                    for n in samples {
+                        let s = table.baseAddress! + (seed * config.trainingSamples + n) * l
+                        let e = h.withUnsafeMutableBufferPointer { h in
+                            Self.output(w.baseAddress!, features: s, readout: z, l: l, k: k, hidden: h.baseAddress!)
+                        } - targets[seed * config.trainingSamples + n]
+                        for a in 0..<k {
+                            let delta = e * z[a] * (1 - h[a] * h[a])
+                            for j in 0..<l { g[a * l + j] = delta * s[j] }
+                        }
+                        g.withUnsafeBufferPointer { body(n, 0.5 * e * e, $0) }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Per-sample gradients G_n = ∂ℓ_n/∂W for n in `samples` (default: the whole data set) as
+    /// one array [sample][K][L]; see `forEachPerSampleGradient`, which avoids the n·K·L array.
+    public func perSampleGradients(seed: Int, weights: [Double], samples: Range<Int>? = nil) -> [Double] {
+        var all: [Double] = []
+        all.reserveCapacity((samples?.count ?? config.trainingSamples) * stateSize)
+        forEachPerSampleGradient(seed: seed, weights: weights, samples: samples) { _, _, g in all += g }
+        return all
+    }
+
+    /// The full-data-set gradient ∇_W L = mean_n G_n (K × L, row-major).
+    public func fullGradient(seed: Int, weights: [Double]) -> [Double] {
+        var sum = [Double](repeating: 0, count: stateSize)
+        forEachPerSampleGradient(seed: seed, weights: weights) { _, _, g in
+            for i in 0..<sum.count { sum[i] += g[i] }
+        }
+        let weight = 1 / Double(config.trainingSamples)
+        return sum.map { $0 * weight }
+    }
+
+    /// Training loss over the whole data set and the Frobenius norm of its gradient. O(n K L).
+    public func measure(seed: Int, state: UnsafeBufferPointer<Double>) -> Measurement {
+        let w = Array(state)
+        var lossSum = 0.0
+        var sum = [Double](repeating: 0, count: stateSize)
+        forEachPerSampleGradient(seed: seed, weights: w) { _, loss, g in
+            lossSum += loss
+            for i in 0..<sum.count { sum[i] += g[i] }
+        }
+        let n = Double(config.trainingSamples)
+        let norm = sum.map { ($0 / n) * ($0 / n) }.reduce(0, +).squareRoot()
+        return Measurement(loss: lossSum / n, gradientNorm: norm)
+    }
+}
