@@ -40,6 +40,14 @@ public enum FittedDistribution: Sendable, Equatable, Codable {
     }
 }
 
+/// A fit that the data cannot support (e.g. a spectrum that is not of the fitted law's shape):
+/// an input problem, unlike the preconditions on sizes and arguments, so it is thrown.
+public struct FitFailure: Error, Sendable, Equatable, CustomStringConvertible {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
 /// Pearson's χ² of a histogram against a fitted model, with bins pooled to a minimum expected count.
 ///
 /// Expected counts E_i = N·(F(e_{i+1}) − F(e_i))/(F(e_last) − F(e_0)) with N the histogram

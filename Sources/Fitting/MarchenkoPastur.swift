@@ -91,10 +91,11 @@ public enum MarchenkoPastur {
     /// fit over matrices instead. `ratioHint` is unused by the estimator and only kept in the
     /// method string, for the record (e.g. the known p/n).
     ///
-    /// Preconditions: at least 3 finite eigenvalues, positive mean, and a bulk whose q̂ ≤ 1;
-    /// outlierTolerance ≥ 0. O(p · rounds).
+    /// Preconditions: at least 3 finite eigenvalues; outlierTolerance ≥ 0. Throws `FitFailure`
+    /// for a degenerate spectrum, fewer than 3 levels below the edge, or a bulk whose q̂ > 1.05.
+    /// O(p · rounds).
     public static func fit(_ eigenvalues: [Double], ratioHint: Double? = nil,
-                           outlierTolerance: Double = 5) -> MarchenkoPasturFit {
+                           outlierTolerance: Double = 5) throws(FitFailure) -> MarchenkoPasturFit {
         precondition(eigenvalues.count >= 3, "MarchenkoPastur.fit needs at least 3 eigenvalues, got \(eigenvalues.count)")
         precondition(eigenvalues.allSatisfy(\.isFinite), "MarchenkoPastur.fit: the eigenvalues must be finite")
         precondition(outlierTolerance >= 0, "MarchenkoPastur.fit: outlierTolerance must be ≥ 0")
@@ -104,18 +105,20 @@ public enum MarchenkoPastur {
         var threshold = Double.infinity
         for _ in 0..<20 {
             let q = Swift.min(estimate.ratio, 1)
-            precondition(estimate.variance > 0 && q > 0, "MarchenkoPastur.fit: degenerate spectrum")
+            guard estimate.variance > 0 && q > 0 else { throw FitFailure("Marchenko-Pastur fit: degenerate spectrum (zero mean or spread)") }
             threshold = edges(ratio: q, variance: estimate.variance).upper
                 + outlierTolerance * tracyWidomScale(levels: bulkCount, ratio: q, variance: estimate.variance)
             let newCount = sorted.firstIndex { $0 > threshold } ?? sorted.count
             if newCount == bulkCount { break }
-            precondition(newCount >= 3, "MarchenkoPastur.fit: fewer than 3 levels below the edge")
+            guard newCount >= 3 else { throw FitFailure("Marchenko-Pastur fit: fewer than 3 levels below the fitted edge") }
             bulkCount = newCount
             estimate = moments(sorted[0..<bulkCount])
         }
         let bulk = Array(sorted[0..<bulkCount])
         let q = estimate.ratio
-        precondition(q > 0 && q <= 1.05, "MarchenkoPastur.fit: fitted ratio \(q) is outside (0, 1]; is this a WᵀW/n spectrum with p ≤ n?")
+        guard q > 0 && q <= 1.05 else {
+            throw FitFailure("Marchenko-Pastur fit: fitted ratio \(q) is outside (0, 1]; is this a W^T W/n spectrum with p <= n?")
+        }
         let qClamped = Swift.min(q, 1)
 
         // Delete-one jackknife of (q̂, σ̂²) from running sums.

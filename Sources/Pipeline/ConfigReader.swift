@@ -81,6 +81,15 @@ final class ConfigReader {
         }
     }
 
+    func strings(_ key: String, default fallback: [String]) throws -> [String] {
+        guard let v = value(key) else { return fallback }
+        guard let array = v.array else { throw invalid(key, "must be an array of strings") }
+        return try (0..<array.count).map { i in
+            guard let s = array[i].string else { throw invalid(key, "must be an array of strings") }
+            return s
+        }
+    }
+
     func ints(_ key: String, default fallback: [Int]) throws -> [Int] {
         guard let v = value(key) else { return fallback }
         guard let array = v.array else { throw invalid(key, "must be an array of integers") }

@@ -18,53 +18,58 @@ public enum FitStage {
     /// Fits one unfolded file, or several as one set of ensembles (e.g. separate scans whose
     /// linear scaling fit should be joint).
     public static func run(inputs: [String], config: FitConfig, output: String) throws {
-        precondition(!inputs.isEmpty, "fit needs an input")
-        var indices: [EnsembleIndex] = [], records: [InputRecord] = [], values: [Double] = [], centres: [Double] = []
-        var pairs = 0
-        var ratioMeans: [Double]? = []  // per sample ⟨r̃⟩; nil when an input has no ratios
-        for input in inputs {
-            let unfolded = try AnalysisInput(input, expecting: .unfolded)
-            let (spacings, count) = try unfolded.samples("pair_spacing")
-            let (levels, _) = try unfolded.samples("pair_centre", minimumColumns: count)
-            if let first = indices.first {
-                guard unfolded.index.parameterNames == first.parameterNames, unfolded.index.model == first.model, count == pairs else {
-                    throw DysonError.badInput(file: input, message: "model, hyper-parameters or level pairs differ from those of \(inputs[0])")
-                }
-            }
-            pairs = count
-            indices.append(unfolded.index)
-            records.append(unfolded.record)
-            values += spacings
-            centres += levels
-            if try unfolded.file.root().contains("spacing_ratio") {
-                let (ratios, count) = try unfolded.samples("spacing_ratio")
-                ratioMeans? += (0..<unfolded.index.sampleCount).map { s in ratios[(s * count)..<((s + 1) * count)].reduce(0, +) / Double(count) }
-            } else {
-                ratioMeans = nil
-            }
+        let data = try FitInputs(inputs, required: ["pair_spacing", "pair_centre"],
+                                 optional: ["spacing_ratio", "unfolded_spacing", "level_value"])
+        let index = data.index, input = data.label
+        let spacings = data["pair_spacing"]!, centres = data["pair_centre"]!
+        let pairs = spacings.columns
+        guard centres.columns == pairs else {
+            throw DysonError.badInput(file: input, message: "pair_centre has \(centres.columns) columns, pair_spacing \(pairs)")
         }
-        let index = EnsembleIndex.concatenated(indices)
-        let input = inputs.joined(separator: ", ")
         let groups = index.samplesByEnsemble
         var nulls = NullDistributions(config: config)
         var fits: [[PairFit]] = []
         for (ensemble, group) in groups.enumerated() {
             fits.append(try (0..<pairs).map { pair in
-                let sample = group.map { values[$0 * pairs + pair] }.filter(\.isFinite)
+                let sample = group.map { spacings.values[$0 * pairs + pair] }.filter(\.isFinite)
                 guard sample.count >= 2 else {
                     throw DysonError.badInput(file: input, message: "ensemble \(ensemble) has \(sample.count) finite spacing(s) for pair \(pair); need at least 2")
                 }
-                let levels = group.map { centres[$0 * pairs + pair] }.filter(\.isFinite)
+                let levels = group.map { centres.values[$0 * pairs + pair] }.filter(\.isFinite)
                 return PairFit(sample, levels: levels, config: config, null: nulls.for(sampleSize: sample.count))
             })
         }
         let scaling = try scalingFit(index: index, fits: fits, config: config, file: input)
         // ⟨r̃⟩ per ensemble: the jackknife runs over samples (each sample's mean ratio), which are
         // independent; ratios within one spectrum are not.
-        let ratio = ratioMeans.map { means in groups.map { group in Jackknife.mean(group.map { means[$0] }.filter(\.isFinite)) } }
+        let ratios = data["spacing_ratio"]
+        let ratio = ratios.map { r in
+            groups.map { group in
+                Jackknife.mean(group.map { FitInputs.row(r, $0).reduce(0, +) / Double(r.columns) }.filter(\.isFinite))
+            }
+        }
+        let spacingLaws = data["unfolded_spacing"].map { unfolded in
+            groups.map { group in
+                SpacingLawFit(spacings: group.map { Array(FitInputs.row(unfolded, $0).filter(\.isFinite)) },
+                              ratios: ratios.map { r in group.map { Array(FitInputs.row(r, $0).filter(\.isFinite)) } }, config: config)
+            }
+        }
+        let levels = data["level_value"]
+        let needsLevels = !config.densities.isEmpty || config.dynamics
+        if needsLevels && levels == nil {
+            throw DysonError.badInput(file: input, message: "has no 'level_value' (written by unfold since dyson 0.1.0); re-run unfold for density or dynamics fits")
+        }
+        let spectra = try levels.map { try DensityFits.spectra($0, groups: groups, selected: config.densityLevels, file: input) }
+        let densities = try config.densities.filter { $0 != "coulomb_gas" }.map { law in
+            try DensityFits.fit(law, spectra: spectra!, config: config, file: input)
+        }
+        let coulombGas = try config.densities.contains("coulomb_gas") ? DensityFits.coulombGas(spectra: spectra!, file: input) : nil
+        let pairDensities = try config.pairDensity ? PairDensityFits(pairLevels: data, groups: groups, file: input) : nil
+        let dynamics = try config.dynamics
+            ? DynamicsFit(index: index, levels: levels!, minimumSpacing: config.dynamicsMinimumSpacing, file: input) : nil
         try AtomicOutput.write(output) { temporary in
             let out = try File.create(temporary)
-            try FileHeader(schema: .fit, config: config.toml, inputs: records).write(to: out)
+            try FileHeader(schema: .fit, config: config.toml, inputs: data.records).write(to: out)
             let outRoot = try out.root()
             try index.write(to: outRoot)
             try write(fits, scaling: scaling, config: config, to: outRoot)
@@ -74,6 +79,11 @@ public enum FitStage {
                 try outRoot.writeVariable("mean_spacing_ratio_error", ratio.map(\.error), axes: ["ensemble"],
                                           description: "delete-one jackknife error of mean_spacing_ratio over samples")
             }
+            if let spacingLaws { try SpacingLawFit.write(spacingLaws, to: outRoot) }
+            for law in densities { try DensityFits.write(law, to: outRoot) }
+            if let coulombGas { try DensityFits.write(coulombGas, to: outRoot) }
+            if let pairDensities { try pairDensities.write(to: outRoot) }
+            if let dynamics { try dynamics.write(index: index, to: outRoot) }
             try out.close()
         }
     }
@@ -180,13 +190,7 @@ public enum FitStage {
         try histograms.setAttribute("description", "histograms of s = S/<S>, one group per ensemble and pair")
         for (ensemble, row) in fits.enumerated() {
             for (pair, fit) in row.enumerated() {
-                let group = try histograms.createGroup("ensemble_\(ensemble)_pair_\(pair)")
-                try group.setAttribute("rule", fit.histogram.rule)
-                try group.createAxis("bin", count: fit.histogram.counts.count, description: "histogram bin")
-                try group.createAxis("edge", count: fit.histogram.edges.count, description: "histogram bin edge")
-                try group.writeVariable("edges", fit.histogram.edges, axes: ["edge"], description: "bin edges in s")
-                try group.writeVariable("counts", fit.histogram.counts.map(Int64.init), axes: ["bin"], description: "samples per bin")
-                try group.writeVariable("density", fit.histogram.density, axes: ["bin"], description: "counts / (n * width)")
+                try fit.histogram.write(to: try histograms.createGroup("ensemble_\(ensemble)_pair_\(pair)"), of: "pair spacing s = S/<S>")
             }
         }
         guard let scaling else { return }

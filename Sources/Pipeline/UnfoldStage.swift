@@ -1,11 +1,16 @@
+import Fitting
 import HDF5
 import Spectra
 
-/// `unfold` for ensembles of few levels (SPEC §4.2): spacings of would-be degenerate pairs,
+/// `unfold` (SPEC §4.2): for ensembles of few levels, spacings of would-be degenerate pairs
 /// S = x_j − x_i per sample, normalised per ensemble as s = S/⟨S⟩, and nearest-neighbour
-/// spacings normalised by the ensemble mean of each gap (mean-spacing unfolding level by level).
+/// spacings normalised by the ensemble mean of each gap; for any spectra, the levels unfolded
+/// to unit mean spacing (method in `UnfoldConfig`), their nearest and next-nearest spacings,
+/// the spacing ratios r̃ and the number variance Σ²(L) and rigidity Δ₃(L) per ensemble.
 ///
-/// Samples whose diagonalisation failed (NaN levels) get NaN spacings and do not enter ⟨S⟩.
+/// The input levels are copied into the output (`level_value`), so that `fit` can fit densities and
+/// the time-resolved Dyson Brownian motion from one file. Samples whose diagonalisation failed
+/// (NaN levels) get NaN throughout and enter no ensemble statistic.
 public enum UnfoldStage {
     public static func run(input: String, config: UnfoldConfig, output: String) throws {
         let spectra = try AnalysisInput(input, expecting: .spectra)
@@ -14,12 +19,14 @@ public enum UnfoldStage {
         if let bad = pairs.first(where: { $0[1] >= levels }) {
             throw DysonError.invalidConfiguration(source: "unfold.pairs", message: "pair [\(bad[0]), \(bad[1])] needs level \(bad[1]) but \(input) has \(levels) levels")
         }
-        try write(index: spectra.index, values: values, levels: levels, pairs: pairs, config: config, record: spectra.record,
-                  quantity: try spectra.file.root().attribute("quantity", as: String.self), output: output)
+        let unfolding = try EnsembleUnfolding(values: values, levelCount: levels, groups: spectra.index.samplesByEnsemble,
+                                              config: config, file: input)
+        try write(index: spectra.index, values: values, levels: levels, pairs: pairs, unfolding: unfolding, config: config,
+                  record: spectra.record, quantity: try spectra.file.root().attribute("quantity", as: String.self), output: output)
     }
 
-    private static func write(index: EnsembleIndex, values: [Double], levels: Int, pairs: [[Int]], config: UnfoldConfig,
-                              record: InputRecord, quantity: String, output: String) throws {
+    private static func write(index: EnsembleIndex, values: [Double], levels: Int, pairs: [[Int]], unfolding: EnsembleUnfolding,
+                              config: UnfoldConfig, record: InputRecord, quantity: String, output: String) throws {
         let samples = index.sampleCount
         let groups = index.samplesByEnsemble
         let pairSpacing = LevelSpacings.pairSpacings(values, levelCount: levels, pairs: pairs.map { ($0[0], $0[1]) })
@@ -30,11 +37,16 @@ public enum UnfoldStage {
         let ratios = ratioCount >= 1 ? LevelSpacings.spacingRatios(values, levelCount: levels, trim: config.ratioTrim) : []
         let pairNormalised = LevelSpacings.normalisedByGroupMean(pairSpacing, columns: pairs.count, groups: groups)
         let spacingNormalised = LevelSpacings.normalisedByGroupMean(spacing, columns: gaps, groups: groups)
+        let kept = unfolding.keptLevels
+        let unfoldedSpacing = LevelSpacings.nearestNeighbour(unfolding.levels, levelCount: kept)
         try AtomicOutput.write(output) { temporary in
             let file = try File.create(temporary)
             try FileHeader(schema: .unfolded, config: config.toml, inputs: [record]).write(to: file)
             let root = try file.root()
             try index.write(to: root)
+            try root.createAxis("level", count: levels, description: "level index, ascending")
+            try root.writeVariable("level_value", values, axes: ["sample", "level"], shape: [samples, levels],
+                                   description: "the input levels: \(quantity)")
             try root.createAxis("pair", count: pairs.count, description: "pair of would-be degenerate levels")
             try root.createAxis("gap", count: gaps, description: "gap between levels i and i + 1")
             try root.writeVariable("pair_lower", pairs.map { Int64($0[0]) }, axes: ["pair"], description: "lower level index of the pair")
@@ -54,9 +66,45 @@ public enum UnfoldStage {
                 try root.writeVariable("spacing_ratio", ratios, axes: ["sample", "ratio"], shape: [samples, ratioCount],
                                        description: "r~ = min(S_(i+1)/S_i, S_i/S_(i+1)) of nearest-neighbour spacings (Atas et al. 2013)")
             }
-            try root.setAttribute("method", "mean_spacing")
+            try writeUnfolded(unfolding, spacing: unfoldedSpacing, samples: samples, config: config, to: root)
+            try root.setAttribute("method", config.method)
             try root.setAttribute("quantity", quantity)
             try file.close()
+        }
+    }
+
+    /// The unfolded levels, their spacings and the long-range statistics.
+    private static func writeUnfolded(_ unfolding: EnsembleUnfolding, spacing: [Double], samples: Int, config: UnfoldConfig,
+                                      to root: borrowing Group) throws {
+        let kept = unfolding.keptLevels
+        let how = "unfolded by \(config.method)\(config.pooled ? ", pooled over the ensemble" : ""), edge fraction \(config.edgeFraction) trimmed"
+        try root.createAxis("unfolded_level", count: kept, description: "level index after edge trimming")
+        try root.createAxis("unfolded_gap", count: kept - 1, description: "gap between unfolded levels i and i + 1")
+        try root.writeVariable("unfolded_level_value", unfolding.levels, axes: ["sample", "unfolded_level"], shape: [samples, kept],
+                               description: "xi_i = N(x_i), the levels \(how); mean spacing 1", units: "mean spacings")
+        try root.writeVariable("unfolded_spacing", spacing, axes: ["sample", "unfolded_gap"], shape: [samples, kept - 1],
+                               description: "nearest-neighbour spacing of the unfolded levels", units: "mean spacings")
+        if kept >= 3 {
+            try root.createAxis("unfolded_next_gap", count: kept - 2, description: "distance between unfolded levels i and i + 2")
+            try root.writeVariable("next_nearest_spacing", LevelSpacings.nextNearestNeighbour(unfolding.levels, levelCount: kept),
+                                   axes: ["sample", "unfolded_next_gap"], shape: [samples, kept - 2],
+                                   description: "xi_(i+2) - xi_i of the unfolded levels (mean 2)", units: "mean spacings")
+        }
+        for (name, values) in unfolding.fittedParameters {
+            try root.writeVariable(name, values, axes: ["ensemble"], description: "parameter of the analytic CDF fitted to the ensemble's levels for unfolding")
+        }
+        guard let sigma = unfolding.numberVariance, let delta = unfolding.spectralRigidity else { return }
+        let ensembles = sigma.count, lengths = config.lengths.count
+        try root.createCoordinate("length", config.lengths, description: "interval length L of the long-range statistics", units: "mean spacings")
+        let statistics: [(String, [[Estimate]], String)] = [
+            ("number_variance", sigma, "Sigma^2(L), variance of the number of unfolded levels in [a, a + L) (Poisson: L; GOE: (2/pi^2)(ln(2 pi L) + 1.5772 - pi^2/8))"),
+            ("spectral_rigidity", delta, "Delta_3(L), least-squares deviation of the staircase from a line over [a, a + L] (Poisson: L/15; GOE: (ln(2 pi L) - 2.0071)/pi^2)"),
+        ]
+        for (name, values, description) in statistics {
+            try root.writeVariable(name, values.flatMap { $0.map(\.value) }, axes: ["ensemble", "length"], shape: [ensembles, lengths],
+                                   description: description)
+            try root.writeVariable(name + "_error", values.flatMap { $0.map(\.error) }, axes: ["ensemble", "length"], shape: [ensembles, lengths],
+                                   description: "delete-one jackknife error of \(name) over spectra")
         }
     }
 }

@@ -17,6 +17,14 @@ extension Group {
         }
     }
 
+    /// Creates the dimension-scale dataset `name` holding coordinate values (e.g. interval
+    /// lengths), so that the axis itself says where each entry lies.
+    func createCoordinate(_ name: String, _ values: [Double], description: String, units: String? = nil) throws {
+        let axis = try write(name, values)
+        try finishAxis(axis, name: name, description: description)
+        if let units { try axis.setAttribute("units", units) }
+    }
+
     private func finishAxis(_ axis: borrowing Dataset, name: String, description: String) throws {
         try axis.makeDimensionScale(name: name)
         try axis.setAttribute("description", description)

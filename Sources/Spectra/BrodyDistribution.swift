@@ -74,4 +74,18 @@ public enum BrodyDistribution {
         let error = curvature < 0 ? 1 / (-curvature).squareRoot() : .nan
         return (Estimate(value: omega, error: error), ell(omega))
     }
+
+    /// ω̂ of the pooled spacings of several spectra, with the cluster-robust error (one cluster
+    /// per spectrum, `ClusteredError`): the spacings of one spectrum are correlated, so the
+    /// information error of ``fit(_:)`` is too small for them. Scores by central differences
+    /// (step 1e-5) of ln P_ω. Preconditions: as ``fit(_:)`` for the pooled spacings. O(n · 150).
+    public static func fit(spectra: [[Double]]) -> Estimate {
+        let omega = fit(spectra.flatMap { $0 }).omega
+        let h = 1e-5
+        func logDensity(_ s: Double, _ w: Double) -> Double { log(density(s, omega: w)) }
+        let scores = spectra.map { row in
+            row.reduce(0) { $0 + (logDensity($1, omega.value + h) - logDensity($1, omega.value - h)) / (2 * h) }
+        }
+        return Estimate(value: omega.value, error: ClusteredError.of(scores: scores, information: 1 / (omega.error * omega.error)))
+    }
 }

@@ -60,6 +60,9 @@ public struct DysonBrownianMotionCheck: Sendable, Equatable, Codable {
     public let constantDrift: Estimate
     /// Σ(Δx_i − Δt·fitted drift)²/(2ΣΔt) per level, the diffusion about the fitted drift.
     public let residualDiffusion: [Estimate]
+    /// D̄, the mean over levels of the residual diffusion (the levels' errors are correlated, so
+    /// this has its own jackknife).
+    public let meanResidualDiffusion: Estimate
     /// a/D̄, D̄ the mean of the per-level residual diffusions: the Dyson index β of the motion.
     public let effectiveBeta: Estimate
     /// The samples used (all of whose levels were finite).
@@ -187,6 +190,7 @@ public struct DysonBrownianMotionCheck: Sendable, Equatable, Codable {
         residualDiffusion = (0..<n).map { Jackknife.combine(full: residualFull[$0], replicas: residualReplicas[$0]) }
         let meanDiffusion = residualFull.reduce(0, +) / Double(n)
         let meanDiffusionReplicas = (0..<m).map { u in (0..<n).reduce(0) { $0 + residualReplicas[$1][u] } / Double(n) }
+        meanResidualDiffusion = Jackknife.combine(full: meanDiffusion, replicas: meanDiffusionReplicas)
         effectiveBeta = Jackknife.combine(full: full[0] / meanDiffusion,
                                           replicas: (0..<m).map { replicas[$0][0] / meanDiffusionReplicas[$0] })
         sampleCount = m

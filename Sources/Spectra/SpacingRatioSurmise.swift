@@ -104,4 +104,17 @@ public enum SpacingRatioSurmise {
         let logLikelihood = ratios.reduce(0) { $0 + beta * t($1) - log(1 + $1 + $1 * $1) } - n * log(m.z)
         return (Estimate(value: beta, error: 1 / (n * m.variance).squareRoot()), logLikelihood)
     }
+
+    /// β̂ of the pooled ratios of several spectra, with the cluster-robust error (one cluster per
+    /// spectrum, `ClusteredError`). The family's score per ratio is T(r̃_i) − E_β[T], and
+    /// E_β̂[T] = T̄ at an interior maximum. Preconditions: as ``fitBeta(_:)`` for the pooled
+    /// ratios. O(n + iterations · 2048).
+    public static func fitBeta(spectra: [[Double]]) -> Estimate {
+        let beta = fitBeta(spectra.flatMap { $0 }).beta
+        func t(_ r: Double) -> Double { log(r + r * r) - 1.5 * log(1 + r + r * r) }
+        let count = Double(spectra.reduce(0) { $0 + $1.count })
+        let mean = spectra.reduce(0) { $0 + $1.reduce(0) { $0 + t($1) } } / count
+        let scores = spectra.map { row in row.reduce(0) { $0 + t($1) - mean } }
+        return Estimate(value: beta.value, error: ClusteredError.of(scores: scores, information: 1 / (beta.error * beta.error)))
+    }
 }

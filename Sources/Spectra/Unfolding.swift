@@ -17,6 +17,10 @@ import Fitting
 public struct Unfolding: Sendable, Equatable, Codable {
     /// The smooth estimate of the staircase.
     public enum Method: Sendable, Equatable, Codable {
+        /// Level by level with the ensemble: ξ_1 = 0, ξ_{i+1} = ξ_i + (x_{i+1} − x_i)/⟨x_{i+1} − x_i⟩,
+        /// the mean over the ensemble's spectra of each gap. The papers' choice for ensembles of
+        /// few levels, where no staircase can be fitted; always pooled.
+        case meanSpacing
         /// Least-squares polynomial of the given degree (Legendre basis on the level range).
         case polynomial(degree: Int)
         /// Least-squares cubic spline (regression spline, not a smoothing spline) with the given
@@ -33,15 +37,16 @@ public struct Unfolding: Sendable, Equatable, Codable {
         /// (`Fitting.MarchenkoPastur.cumulative`).
         case marchenkoPastur(ratio: Double, variance: Double)
 
-        /// The name recorded in files: "polynomial", "spline", "gaussian-kernel", "semicircle"
-        /// or "marchenko-pastur".
+        /// The name recorded in files and used in configurations: "mean_spacing", "polynomial",
+        /// "spline", "gaussian_kernel", "semicircle" or "marchenko_pastur".
         public var name: String {
             switch self {
+            case .meanSpacing: "mean_spacing"
             case .polynomial: "polynomial"
             case .spline: "spline"
-            case .gaussianKernel: "gaussian-kernel"
+            case .gaussianKernel: "gaussian_kernel"
             case .semicircle: "semicircle"
-            case .marchenkoPastur: "marchenko-pastur"
+            case .marchenkoPastur: "marchenko_pastur"
             }
         }
 
@@ -49,6 +54,7 @@ public struct Unfolding: Sendable, Equatable, Codable {
         /// bandwidth_in_mean_spacings; centre, radius; ratio, variance.
         public var parameters: [(name: String, value: Double)] {
             switch self {
+            case .meanSpacing: []
             case .polynomial(let d): [("degree", Double(d))]
             case .spline(let k): [("interior_knots", Double(k))]
             case .gaussianKernel(let h): [("bandwidth_in_mean_spacings", h)]
@@ -130,8 +136,8 @@ public struct Unfolding: Sendable, Equatable, Codable {
             let meanSpacing = (sorted[sorted.count - 1] - sorted[0]) / (n - 1)
             let fit = KernelStaircase(sortedLevels: sorted, bandwidth: bandwidth * meanSpacing, weight: 1 / m)
             return { fit($0) }
-        case .semicircle, .marchenkoPastur:
-            preconditionFailure("unreachable: analytic staircases returned above")
+        case .meanSpacing, .semicircle, .marchenkoPastur:
+            preconditionFailure("unreachable: mean-spacing unfolding has no staircase; analytic staircases returned above")
         }
     }
 
@@ -153,6 +159,7 @@ public struct Unfolding: Sendable, Equatable, Codable {
         let samples = levels.count / levelCount
         let rows = (0..<samples).map { Array(levels[($0 * levelCount)..<(($0 + 1) * levelCount)]) }
         let finite = rows.map { $0.allSatisfy(\.isFinite) }
+        if method == .meanSpacing { return unfoldedGapByGap(rows, finite: finite, trim: trim, kept: kept) }
         var pooled: (@Sendable (Double) -> Double)? = nil
         if isPooled || method.isAnalytic {
             let good = rows.indices.filter { finite[$0] }
@@ -168,6 +175,30 @@ public struct Unfolding: Sendable, Equatable, Codable {
             }
             let map = pooled ?? staircase(fittedTo: row, spectra: 1, levelCount: levelCount)
             for i in trim..<(trim + kept) { out.append(map(row[i])) }
+        }
+        return out
+    }
+
+    /// Mean-spacing unfolding (``Method/meanSpacing``): cumulative sums of each gap divided by
+    /// its mean over the finite rows, then trimmed. A gap whose ensemble mean is 0 gives NaN.
+    private func unfoldedGapByGap(_ rows: [[Double]], finite: [Bool], trim: Int, kept: Int) -> [Double] {
+        let levelCount = rows.first?.count ?? 0
+        let good = rows.indices.filter { finite[$0] }
+        let meanGap = (0..<Swift.max(levelCount - 1, 0)).map { i in
+            good.reduce(0) { $0 + rows[$1][i + 1] - rows[$1][i] } / Double(good.count)
+        }
+        var out = [Double]()
+        out.reserveCapacity(rows.count * kept)
+        for (s, row) in rows.enumerated() {
+            guard finite[s] else {
+                out += [Double](repeating: .nan, count: kept)
+                continue
+            }
+            var xi = 0.0
+            for i in 0..<(trim + kept) {
+                if i > 0 { xi += (row[i] - row[i - 1]) / meanGap[i - 1] }
+                if i >= trim { out.append(xi) }
+            }
         }
         return out
     }

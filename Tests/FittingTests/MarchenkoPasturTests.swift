@@ -47,10 +47,10 @@ struct MarchenkoPasturTests {
     // fluctuate O(1/p)), σ² 0.23 %: 1 % is ≈ 2σ for q, so these seeds are a fixed sample
     // (observed q̂ = 0.5020, 0.5025, 0.5043, …), not a guarantee for every seed.
     @Test("fit recovers q and σ² within 1 % for a 400×800 Wishart matrix", arguments: UInt64(1)...4)
-    func wishart(seed: UInt64) {
+    func wishart(seed: UInt64) throws {
         var generator = SplitMix64(seed: seed)
         let levels = wishartEigenvalues(rows: 800, columns: 400, variance: 2, generator: &generator)
-        let result = MarchenkoPastur.fit(levels, ratioHint: 0.5)
+        let result = try MarchenkoPastur.fit(levels, ratioHint: 0.5)
         let q = result.fit.parameter("ratio")
         let v = result.fit.parameter("variance")
         #expect(abs(q.value / 0.5 - 1) < 0.01, "seed \(seed): q = \(q)")
@@ -63,10 +63,10 @@ struct MarchenkoPasturTests {
     // Spike: column 0 of W scaled by √5 (population eigenvalue ℓ = 5σ², above the BBP
     // threshold 1 + √q): one level near σ²ℓ(1 + q/(ℓ − 1)) = 11.25, far above λ₊ = 5.83.
     @Test("outlier detection finds a planted spike", arguments: UInt64(1)...3)
-    func spike(seed: UInt64) {
+    func spike(seed: UInt64) throws {
         var generator = SplitMix64(seed: seed)
         let levels = wishartEigenvalues(rows: 800, columns: 400, variance: 2, spike: 5, generator: &generator)
-        let result = MarchenkoPastur.fit(levels)
+        let result = try MarchenkoPastur.fit(levels)
         #expect(result.outliers.count == 1, "seed \(seed): outliers \(result.outliers)")
         #expect(abs((result.outliers.first ?? 0) / 11.25 - 1) < 0.1, "seed \(seed)")
         #expect(abs(result.fit.parameter("ratio").value / 0.5 - 1) < 0.015, "seed \(seed)")

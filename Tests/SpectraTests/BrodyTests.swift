@@ -59,3 +59,32 @@ func brodyOmegaIsOneForGOEAndZeroForPoisson(seed: UInt64) {
     #expect(abs(goe.omega.value - 1) < 3 * goe.omega.error + 0.05)
     #expect(abs(poisson.omega.value) < 3 * poisson.omega.error)
 }
+
+/// The clustered errors of ω̂ and of the ratio β̂ (one cluster per spectrum) are the spread over
+/// independent ensembles: 40 repetitions of 20 GOE spectra (β-Hermite n = 30, exact semicircle
+/// unfolding, central half kept, 14 spacings and 13 ratios per spectrum). The standard deviation
+/// of 40 estimates has a relative error ≈ 1/√78 ≈ 11 %, so spread/error must lie in [0.67, 1.33]
+/// (3σ).
+@Test func clusteredErrorsOfBrodyAndRatioFitsMatchTheSpreadOverRepetitions() {
+    var g = SplitMix64(seed: 73)
+    let n = 30
+    let unfolding = Unfolding(method: .semicircle(centre: 0, radius: (2.0 * Double(n)).squareRoot()), edgeFraction: 0.25)
+    let kept = unfolding.keptLevelCount(levelCount: n)
+    var omegas: [Estimate] = [], betas: [Estimate] = []
+    for _ in 0..<40 {
+        let levels = betaHermiteSpectra(size: n, beta: 1, samples: 20, generator: &g)
+        let unfolded = unfolding.unfold(levels, levelCount: n)
+        let spacings = LevelSpacings.nearestNeighbour(unfolded, levelCount: kept)
+        let ratios = LevelSpacings.spacingRatios(levels, levelCount: n, trim: 8)
+        omegas.append(BrodyDistribution.fit(spectra: (0..<20).map { Array(spacings[($0 * (kept - 1))..<(($0 + 1) * (kept - 1))]) }))
+        betas.append(SpacingRatioSurmise.fitBeta(spectra: (0..<20).map { Array(ratios[($0 * 12)..<(($0 + 1) * 12)]) }))
+    }
+    for (name, estimates) in [("Brody omega", omegas), ("ratio beta", betas)] {
+        let values = estimates.map(\.value)
+        let average = mean(values)
+        let spread = (values.reduce(0) { $0 + ($1 - average) * ($1 - average) } / 39).squareRoot()
+        let quoted = mean(estimates.map(\.error))
+        print("\(name): mean \(average), spread \(spread), mean clustered error \(quoted)")
+        #expect(spread / quoted > 0.67 && spread / quoted < 1.33, "\(name)")
+    }
+}
