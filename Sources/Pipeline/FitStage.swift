@@ -1,3 +1,4 @@
+import Foundation
 import Fitting
 import HDF5
 import Simulation
@@ -109,9 +110,11 @@ public enum FitStage {
     }
 
     /// The KS null distribution depends only on the sample size (and β), so it is simulated once
-    /// per size, from a random stream keyed by that size: fit results are reproducible and every
-    /// ensemble of a scan with equal seeds shares one calibration.
+    /// per size: in `chunks` fixed chunks of replicas, each from a random stream keyed by (size,
+    /// chunk) and run concurrently, so that fit results are reproducible for any core count and
+    /// every ensemble of a scan with equal seeds shares one calibration.
     struct NullDistributions {
+        static let chunks = 8
         let config: FitConfig
         var cache: [Int: LillieforsNull] = [:]
 
@@ -119,8 +122,14 @@ public enum FitStage {
 
         mutating func `for`(sampleSize n: Int) -> LillieforsNull {
             if let null = cache[n] { return null }
-            var stream = RandomStream(runSeed: 0, seedIndex: UInt32(truncatingIfNeeded: n), purpose: .evaluation)
-            let null = LillieforsNull(sampleSize: n, beta: config.beta, replicas: config.ksReplicas, using: &stream)
+            let (beta, replicas, chunks) = (config.beta, config.ksReplicas, Self.chunks)
+            let sizes = (0..<chunks).map { replicas * ($0 + 1) / chunks - replicas * $0 / chunks }.filter { $0 > 0 }
+            var parts: [LillieforsNull] = []
+            parallelFill(copies: sizes.count, threads: ProcessInfo.processInfo.activeProcessorCount, make: { chunk in
+                var stream = RandomStream(runSeed: UInt64(chunk), seedIndex: UInt32(truncatingIfNeeded: n), purpose: .evaluation)
+                return LillieforsNull(sampleSize: n, beta: beta, replicas: sizes[chunk], using: &stream)
+            }, store: { parts.append($1) })
+            let null = LillieforsNull(merging: parts)
             cache[n] = null
             return null
         }

@@ -18,8 +18,9 @@ private struct UncheckedSendable<Value>: @unchecked Sendable {
 }
 
 /// Computes `make(i)` for i in 0..<copies on `threads` threads and hands each result to `store`
-/// on the calling thread, in index order.
-func parallelFill<T>(copies: Int, threads: Int, make: (Int) -> T, store: (Int, T) -> Void) {
+/// on the calling thread, in index order. Public for other modules' embarrassingly parallel
+/// work (e.g. `fit`'s Monte Carlo null distributions).
+public func parallelFill<T>(copies: Int, threads: Int, make: (Int) -> T, store: (Int, T) -> Void) {
     var results = [T?](repeating: nil, count: copies)
     let blocks = max(1, min(threads, copies))
     results.withUnsafeMutableBufferPointer { out in
