@@ -76,6 +76,7 @@ public enum ReportStage {
             }
             lines.append("")
         }
+        lines += try levelStatisticsSections(root, index: index, beta: beta)
         lines += try histogramSection(root, index: index, used: used, pairs: pairs, beta: beta)
         let text = lines.joined(separator: "\n") + "\n"
         if let output {
@@ -170,7 +171,7 @@ public enum ReportStage {
         return lines
     }
 
-    private static func format(_ value: Double?) -> String {
+    static func format(_ value: Double?) -> String {
         guard let value else { return "—" }
         return value == value.rounded() && abs(value) < 1e6 ? String(Int(value)) : String(format: "%.4g", value)
     }

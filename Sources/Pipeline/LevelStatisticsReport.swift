@@ -1,0 +1,112 @@
+import Fitting
+import Foundation
+import HDF5
+
+/// The report's sections on level statistics beyond the degenerate pair: spacing laws of the
+/// unfolded levels, density fits, the Coulomb gas and the time-resolved Dyson Brownian motion,
+/// each beside the Dyson index expected — the model's own β where it has one (the direct Dyson
+/// Brownian motion), else the one the fit tested against (`fit.beta`) — and, where the model
+/// fixes them, its exact parameters.
+extension ReportStage {
+    static func levelStatisticsSections(_ root: borrowing Group, index: EnsembleIndex, beta: Int) throws -> [String] {
+        let labels = index.parameterNames.filter { $0 != "size" && $0 != "time_step" }
+        func coordinates(_ e: Int) -> String {
+            "| \(e) | \(index.step[e]) | " + labels.map { format(index.parameter($0)?[e]) + " | " }.joined()
+        }
+        let expected = index.parameter("beta") ?? [Double](repeating: Double(beta), count: index.ensembleCount)
+        let head = "| ensemble | step | " + labels.map { $0 + " | " }.joined()
+        let rule = "|---|---|" + String(repeating: "---|", count: labels.count)
+        var lines: [String] = []
+        if try root.contains("brody_omega") {
+            let omega = try estimates(root, "brody_omega"), ratioBeta = try estimates(root, "ratio_beta")
+            let distance = try root.read("unfolded_spacing_ks_distance", as: Double.self)
+            let laws = ["β = 1", "β = 2", "β = 4", "Poisson"]
+            lines += ["## Spacing laws of the unfolded levels", "",
+                      "Brody ω (0 Poisson, 1 GOE) and the β of the spacing-ratio surmise, by maximum likelihood with errors "
+                      + "clustered by spectrum; the nearest of four laws by KS distance. Expected β: \(expectedSource(index, beta)); "
+                      + "both laws are small-matrix surmises, which differ from large spectra by a few per cent.", "",
+                      head + "Brody ω | ratio β | pull (β) | nearest law |", rule + "---|---|---|---|"]
+            for e in 0..<index.ensembleCount {
+                let d = Array(distance[(4 * e)..<(4 * e + 4)])
+                let nearest = d.indices.min { d[$0] < d[$1] }.map { laws[$0] } ?? "—"
+                lines.append(coordinates(e) + "\(omega[e].formatted) | \(ratioBeta[e].formatted) | \(pull(ratioBeta[e], expected[e])) | \(nearest) |")
+            }
+            lines.append("")
+        }
+        if try root.contains("density_coulomb_gas") {
+            let group = try root.openGroup("density_coulomb_gas")
+            let gasBeta = try estimates(group, "beta"), temperature = try estimates(group, "temperature")
+            let expectedT = index.model == "dyson_brownian_motion"
+                ? zip(index.parameter("temperature") ?? [], index.parameter("confinement") ?? []).map { $0 / $1 } : nil
+            lines += ["## Coulomb gas", "",
+                      "Maximum likelihood of P(x) ∝ Π|x_i − x_j|^β exp(−Σ(x_i − c)²/(2T)) over each ensemble's spectra"
+                      + (expectedT != nil ? "; the direct Dyson Brownian motion's stationary law has T = T_model/κ exactly." : "."), "",
+                      head + "β | pull (β: \(expectedSource(index, beta))) | T |" + (expectedT != nil ? " T theory | pull |" : ""),
+                      rule + "---|---|---|" + (expectedT != nil ? "---|---|" : "")]
+            for e in 0..<index.ensembleCount {
+                var row = coordinates(e) + "\(gasBeta[e].formatted) | \(pull(gasBeta[e], expected[e])) | \(temperature[e].formatted) |"
+                if let expectedT { row += " \(format(expectedT[e])) | \(pull(temperature[e], expectedT[e])) |" }
+                lines.append(row)
+            }
+            lines.append("")
+        }
+        for law in FitConfig.densityLaws where law != "coulomb_gas" {
+            guard try root.contains("density_\(law)") else { continue }
+            let group = try root.openGroup("density_\(law)")
+            let names = try group.readStrings("parameter_name")
+            let value = try group.read("value", as: Double.self), error = try group.read("error", as: Double.self)
+            let chi2 = try group.read("chi2", as: Double.self), dof = try group.read("dof", as: Int64.self)
+            lines += ["## Density: \(law.replacingOccurrences(of: "_", with: " "))", "",
+                      "Fitted to each ensemble's pooled levels (\(try group.attribute("method", as: String.self))); χ² of the histogram against the fit.", "",
+                      head + names.map { $0 + " | " }.joined() + "χ²/dof |", rule + String(repeating: "---|", count: names.count + 1)]
+            for e in 0..<index.ensembleCount {
+                let k = names.count
+                lines.append(coordinates(e) + (0..<k).map { Estimate(value: value[e * k + $0], error: error[e * k + $0]).formatted + " | " }.joined()
+                             + String(format: "%.1f / %d |", chi2[e], dof[e]))
+            }
+            lines.append("")
+        }
+        if try root.contains("dynamics") {
+            lines += try dynamicsSection(try root.openGroup("dynamics"), index: index, beta: beta)
+        }
+        return lines
+    }
+
+    private static func dynamicsSection(_ group: borrowing Group, index: EnsembleIndex, beta: Int) throws -> [String] {
+        let effective = try estimates(group, "effective_beta"), a = try estimates(group, "coulomb_coefficient")
+        let b = try estimates(group, "confinement_coefficient"), d = try estimates(group, "mean_residual_diffusion")
+        let expected = try group.contains("beta") ? try group.read("beta", as: Double.self) : [Double](repeating: Double(beta), count: effective.count)
+        var lines = ["## Time-resolved Dyson Brownian motion", "",
+                     "From consecutive snapshots (SPEC §4.6): \(try group.attribute("description", as: String.self)). "
+                     + "A Dyson Brownian motion has a = βD, so a/D is the Dyson index (expected: \(expectedSource(index, beta))).", "",
+                     "| trajectory | a | b | D | a/D | expected β | pull |", "|---|---|---|---|---|---|---|"]
+        for t in effective.indices {
+            lines.append("| \(t) | \(a[t].formatted) | \(b[t].formatted) | \(d[t].formatted) | \(effective[t].formatted) | \(format(expected[t])) | \(pull(effective[t], expected[t])) |")
+        }
+        if try group.contains("per_step_slope") {
+            let slope = Estimate(value: try group.read("per_step_slope", as: Double.self)[0],
+                                 error: try group.read("per_step_slope_error", as: Double.self)[0])
+            let chi2 = try group.read("per_step_chi2", as: Double.self)[0], dof = try group.read("per_step_dof", as: Int64.self)[0]
+            lines += ["", "Diffusion per SGD step against α²/|B| (a line through the origin): slope \(slope.formatted), "
+                      + String(format: "χ²/dof = %.2f / %d", chi2, dof) + " — a χ²/dof near 1 supports the α²/|B| law."]
+        }
+        return lines + [""]
+    }
+
+    /// Where the expected β comes from, for the tables' headers.
+    private static func expectedSource(_ index: EnsembleIndex, _ beta: Int) -> String {
+        index.parameter("beta") != nil ? "the model's β" : "β = \(beta) (`fit.beta`)"
+    }
+
+    /// Values and `_error` companions of a per-ensemble (or per-trajectory) variable.
+    private static func estimates(_ group: borrowing Group, _ name: String) throws -> [Estimate] {
+        zip(try group.read(name, as: Double.self), try group.read(name + "_error", as: Double.self)).map { Estimate(value: $0, error: $1) }
+    }
+
+    /// "+1.23" — (measured − expected)/error, or "—" without a usable error.
+    private static func pull(_ measured: Estimate, _ expected: Double) -> String {
+        guard measured.error > 0, measured.error.isFinite else { return "—" }
+        let pull = (measured.value - expected) / measured.error
+        return String(format: "%+.2f", pull) + (abs(pull) < pullLimit ? "" : " **tension**")
+    }
+}
