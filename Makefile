@@ -7,7 +7,7 @@ PY_PACKAGES := h5py numpy scipy pytest xarray h5netcdf nbclient nbformat ipykern
 PIPELINE ?= pipelines/teacher-student.toml
 DYSON := .build/release/dyson
 
-.PHONY: all deps build run test test-swift test-interop bench clean reproduce
+.PHONY: all deps build run test test-swift test-interop bench clean reproduce slurm-check
 
 all: build
 
@@ -45,6 +45,10 @@ PIPELINES := $(wildcard pipelines/*.toml)
 reproduce: build
 	@for p in $(PIPELINES); do echo "== $$p"; $(DYSON) run $$p --html >/dev/null || exit 1; done
 	$(DYSON) export $(PIPELINES)
+
+# The sweep's job array under a single-node Slurm (installs and starts slurm-wlm; root only).
+slurm-check: build
+	bash Tests/Slurm/single_node.sh
 
 bench: build
 	python3 Tests/Baselines/bench_teacher_student.py --dyson $(DYSON)
