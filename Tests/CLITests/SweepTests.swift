@@ -2,23 +2,6 @@ import Foundation
 import HDF5
 import Testing
 
-/// Runs `dyson ARGS` with extra environment variables (e.g. SLURM_ARRAY_TASK_ID).
-private func dyson(_ arguments: [String], environment: [String: String]) throws -> CommandResult {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: dysonBinary)
-    process.arguments = arguments
-    process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let stdout = out.fileHandleForReading.readDataToEndOfFile()
-    let stderr = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return CommandResult(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                         stderr: String(decoding: stderr, as: UTF8.self))
-}
-
 /// Two sweep points × 90 seeds of the teacher–student model with one teacher and data set
 /// shared by all seeds (the paper's choice, the case where a seed slice must still see seed 0's
 /// draws), cut into tasks of 40 seeds: 40 + 40 + 10 per point, 6 tasks.
