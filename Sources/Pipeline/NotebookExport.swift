@@ -192,6 +192,9 @@ public enum NotebookExport {
             right.axhline(a, color="k", lw=1)
             right.axhspan(a - da, a + da, color="k", alpha=0.15)
             right.set_xscale("log")
+            temperatures = np.unique(coords["temperature"])
+            if len(temperatures) <= 8:
+                right.set_xticks(temperatures)
             right.xaxis.set_major_formatter(matplotlib.ticker.FormatStrFormatter("%g"))
             right.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
             right.set_xlabel("T = α/|B|")
@@ -285,7 +288,8 @@ public enum NotebookExport {
                 chosen.sort(key=lambda e: coords["step"][e])
                 count = min(int((member == e).sum()) for e in chosen)
                 levels = np.stack([values[member == e][:count] for e in chosen])
-                flows.append((coords["step"][chosen], levels, ", ".join(f"{n}={v:g}" for n, v in zip(params, point)) or "all"))
+                shown = [(n, v) for n, v in zip(params, point) if n != "temperature"] or list(zip(params, point))
+                flows.append((coords["step"][chosen], levels, ", ".join(f"{n}={v:g}" for n, v in shown) or "all"))
             source = "spectra.h5"
         elif spectra is not None and ensemble is not None:
             matrix, transform = text(ensemble.attrs["matrix_name"]), text(ensemble.attrs["transform"])
