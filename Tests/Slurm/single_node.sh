@@ -41,7 +41,7 @@ mkdir -p /var/spool/slurmctld /var/spool/slurmd /var/log/slurm /run/munge
 stop() { for pid in "${started[@]}"; do kill "$pid" 2>/dev/null || true; done; }
 trap stop EXIT
 start() { # name command...
-    if ! pgrep -x "$1" >/dev/null; then "${@:2}"; sleep 1; started+=("$(pgrep -xn "$1")"); fi
+    if ! pgrep -x "$1" >/dev/null; then "${@:2}"; sleep 1; started+=("$(pgrep -xo "$1")"); fi
 }
 start munged /usr/sbin/munged --force
 start slurmctld /usr/sbin/slurmctld
