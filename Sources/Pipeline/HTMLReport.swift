@@ -124,7 +124,7 @@ public enum HTMLReport {
 
     static let style = """
         body { font-family: system-ui, sans-serif; max-width: 72em; margin: 2em auto; padding: 0 1em; color: #222; }
-        table { border-collapse: collapse; margin: 1em 0; font-size: 0.9em; }
+        table { border-collapse: collapse; margin: 1em 0; font-size: 0.9em; display: block; overflow-x: auto; max-width: 100%; }
         th, td { border: 1px solid #bbb; padding: 0.25em 0.6em; text-align: right; }
         th { background: #eee; }
         pre { background: #f6f6f6; padding: 0.8em; overflow-x: auto; font-size: 0.85em; }
