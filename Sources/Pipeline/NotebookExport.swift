@@ -60,7 +60,8 @@ public enum NotebookExport {
             .markdown("""
                 ## Map over two hyper-parameters
 
-                When exactly two hyper-parameters vary, ⟨S⟩/√(T·A) (or ⟨S⟩) and the KS p-value on their grid.
+                ⟨S⟩/√(T·A) (or ⟨S⟩) and the KS p-value of pair 0 on the grid of the first two varying \
+                hyper-parameters, one row per value of any others.
                 """),
             .code(mapCell),
         ])
@@ -327,24 +328,33 @@ public enum NotebookExport {
 
     static let mapCell = """
         params = [n for n in varying(coords) if n not in ("step", "temperature")]
-        if len(params) != 2:
-            print(f"{len(params)} hyper-parameters vary ({', '.join(params) or 'none'}); a map needs exactly two")
+        if len(params) < 2:
+            print(f"{len(params)} hyper-parameter(s) vary ({', '.join(params) or 'none'}); a map needs two")
         else:
-            xs, ys = (np.unique(coords[n]) for n in params)
-            quantity = fit["scaling_ratio"][:, 0] if "scaling_ratio" in fit else fit["mean_pair_spacing"][:, 0]
-            name = "⟨S⟩/√(T·A)" if "scaling_ratio" in fit else "⟨S⟩"
-            fig, panels = plt.subplots(1, 2, figsize=(10, 4))
-            for ax, values, title in ((panels[0], quantity, f"{name}, pair 0"), (panels[1], fit["ks_p_value"][:, 0], "KS p, pair 0")):
-                grid_values = np.full((len(ys), len(xs)), np.nan)
-                for e in range(ENSEMBLES):
-                    grid_values[np.searchsorted(ys, coords[params[1]][e]), np.searchsorted(xs, coords[params[0]][e])] = values[e]
-                image = ax.imshow(grid_values, origin="lower", aspect="auto", cmap="viridis")
-                ax.set_xticks(range(len(xs)), [f"{v:g}" for v in xs])
-                ax.set_yticks(range(len(ys)), [f"{v:g}" for v in ys])
-                ax.set_xlabel(params[0])
-                ax.set_ylabel(params[1])
-                ax.set_title(title, fontsize=9)
-                fig.colorbar(image, ax=ax)
+            # The first two varying hyper-parameters span the map; one row per value of the others
+            # (at most 4); where several snapshots share a cell, the last one is shown.
+            xname, yname, rest = params[0], params[1], params[2:]
+            xs, ys = np.unique(coords[xname]), np.unique(coords[yname])
+            key = lambda e: tuple(coords[n][e] for n in rest)
+            slices = sorted({key(e) for e in range(ENSEMBLES)})[:4]
+            ratio = "scaling_ratio" in fit
+            shown = [(fit["scaling_ratio"][:, 0] if ratio else fit["mean_pair_spacing"][:, 0], "⟨S⟩/√(T·A)" if ratio else "⟨S⟩"),
+                     (fit["ks_p_value"][:, 0], "KS p")]
+            fig, grid = plt.subplots(len(slices), 2, figsize=(10, 3.8 * len(slices)), squeeze=False)
+            for row, fixed in enumerate(slices):
+                members = sorted((e for e in range(ENSEMBLES) if key(e) == fixed), key=lambda e: coords["step"][e])
+                suffix = "".join(f", {n}={v:g}" for n, v in zip(rest, fixed))
+                for ax, (values, title) in zip(grid[row], shown):
+                    cells = np.full((len(ys), len(xs)), np.nan)
+                    for e in members:
+                        cells[np.searchsorted(ys, coords[yname][e]), np.searchsorted(xs, coords[xname][e])] = values[e]
+                    image = ax.imshow(cells, origin="lower", aspect="auto", cmap="viridis")
+                    ax.set_xticks(range(len(xs)), [f"{v:g}" for v in xs])
+                    ax.set_yticks(range(len(ys)), [f"{v:g}" for v in ys])
+                    ax.set_xlabel(xname)
+                    ax.set_ylabel(yname)
+                    ax.set_title(f"{title}, pair 0{suffix}", fontsize=9)
+                    fig.colorbar(image, ax=ax)
             fig.tight_layout()
             plt.show()
         """
