@@ -3,11 +3,11 @@
 #   make test  installs what is missing, runs the Swift tests and the Python interop checks
 SHELL := /bin/bash
 APT_PACKAGES := libhdf5-dev liblapacke-dev libopenblas-dev pkg-config hdf5-tools
-PY_PACKAGES := h5py numpy scipy pytest xarray h5netcdf
+PY_PACKAGES := h5py numpy scipy pytest xarray h5netcdf nbclient nbformat ipykernel matplotlib
 PIPELINE ?= pipelines/teacher-student.toml
 DYSON := .build/release/dyson
 
-.PHONY: all deps build run test test-swift test-interop bench clean
+.PHONY: all deps build run test test-swift test-interop bench clean reproduce slurm-check
 
 all: build
 
@@ -19,7 +19,7 @@ deps:
 		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
-	@python3 -c "import h5py, numpy, scipy, pytest, xarray, h5netcdf" 2>/dev/null || python3 -m pip install -q $(PY_PACKAGES)
+	@python3 -c "import h5py, numpy, scipy, pytest, xarray, h5netcdf, nbclient, nbformat, ipykernel, matplotlib" 2>/dev/null || python3 -m pip install -q $(PY_PACKAGES)
 
 build: deps
 	swift build -c release --product dyson
@@ -38,6 +38,17 @@ test-swift:
 
 test-interop:
 	DYSON_BINARY=$(CURDIR)/$(DYSON) python3 -m pytest -q Tests/Interop
+
+# Every pipeline's small default, each with its HTML report (figures from the executed notebook),
+# and the notebooks in notebooks-export/. The paper scale is `dyson run PIPELINE --paper`.
+PIPELINES := $(wildcard pipelines/*.toml)
+reproduce: build
+	@for p in $(PIPELINES); do echo "== $$p"; $(DYSON) run $$p --html >/dev/null || exit 1; done
+	$(DYSON) export $(PIPELINES)
+
+# The sweep's job array under a single-node Slurm (installs and starts slurm-wlm; root only).
+slurm-check: build
+	bash Tests/Slurm/single_node.sh
 
 bench: build
 	python3 Tests/Baselines/bench_teacher_student.py --dyson $(DYSON)

@@ -106,4 +106,14 @@ public struct RunLayout: Sendable, Equatable {
     public var unfolded: String { "\(directory)/unfolded.h5" }
     public var fit: String { "\(directory)/fit.h5" }
     public var report: String { "\(directory)/report.md" }
+    /// The HTML report and the executed notebook its figures come from.
+    public var reportHTML: String { "\(directory)/report.html" }
+    public var reportNotebook: String { "\(directory)/report.ipynb" }
+    /// The run file of one sweep task: seeds first ..< first + seeds of simulation `label`.
+    public func task(_ label: String, firstSeed: Int, seeds: Int) -> String {
+        "\(directory)/tasks/\(label)/seeds-\(firstSeed)-\(firstSeed + seeds).h5"
+    }
+    /// The Slurm job-array script of `dyson sweep`, and where its tasks write their logs.
+    public var sweepScript: String { "\(directory)/sweep.sbatch" }
+    public var taskLogs: String { "\(directory)/tasks/logs" }
 }

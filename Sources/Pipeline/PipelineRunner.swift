@@ -48,7 +48,9 @@ public struct PipelineRunner {
         for (label, config) in pipeline.simulations {
             let output = layout.simulation(label)
             runFiles.append(output)
-            var decision = try decide(output: output, config: config.toml, inputs: [], forced: forced.contains("simulate"))
+            // A run merged from sweep tasks (`dyson merge`) records its task files as inputs.
+            let tasks = MergeStage.recordedTasks(output) ?? []
+            var decision = try decide(output: output, config: config.toml, inputs: tasks, forced: forced.contains("simulate"))
             if case .run = decision, FileManager.default.fileExists(atPath: SimulateStage.partialPath(output)) {
                 decision = .resume
             }

@@ -8,6 +8,9 @@ public struct SimulateConfig: Sendable, Equatable {
     public var seeds = 100
     /// Key of every random stream of the run.
     public var runSeed: Int = 1
+    /// Index of this run's first seed: the run trains seeds first_seed ..< first_seed + seeds of
+    /// the ensemble (a slice that `dyson sweep` gives one array task; see `SeedRange`).
+    public var firstSeed = 0
     /// Snapshot schedule: exactly one of every k epochs, every k steps, the listed steps, or n
     /// steps spaced evenly in log(1 + step) (0 and the last step are always included).
     public var snapshotEveryEpochs = 2
@@ -22,6 +25,7 @@ public struct SimulateConfig: Sendable, Equatable {
         model = try ModelSettings(name: name, r)
         seeds = try r.int("seeds", default: seeds)
         runSeed = try r.int("run_seed", default: runSeed)
+        firstSeed = try r.int("first_seed", default: firstSeed)
         snapshotEverySteps = try r.int("snapshot_every_steps", default: 0)
         snapshotSteps = try r.ints("snapshot_steps", default: [])
         snapshotLogCount = try r.int("snapshot_log_count", default: 0)
@@ -32,6 +36,7 @@ public struct SimulateConfig: Sendable, Equatable {
         try r.finish()
         try r.require(seeds >= 1, "seeds", "must be at least 1 (got \(seeds))")
         try r.require(runSeed >= 0, "run_seed", "must be a non-negative integer")
+        try r.require(firstSeed >= 0, "first_seed", "must be a non-negative seed index")
         let schedules = [snapshotEveryEpochs != 0, snapshotEverySteps != 0, !snapshotSteps.isEmpty, snapshotLogCount != 0]
             .filter { $0 }.count
         try r.require(schedules == 1, "snapshot_every_epochs",
@@ -40,7 +45,7 @@ public struct SimulateConfig: Sendable, Equatable {
         try r.require(snapshotEveryEpochs >= 0 && snapshotEverySteps >= 0, "snapshot_every_steps", "must be positive")
         try r.require(snapshotSteps.allSatisfy { (0...model.totalSteps).contains($0) }, "snapshot_steps", "must lie in 0...\(model.totalSteps)")
         if case .teacherStudent(let ts) = model {
-            let gib = Double(TeacherStudent.tableBytes(ts, seeds: seeds)) / Double(1 << 30)
+            let gib = Double(TeacherStudent.tableBytes(ts, seeds: firstSeed + seeds)) / Double(1 << 30)
             try r.require(gib <= 4, "seeds", "needs \(Int(gib.rounded(.up))) GiB of per-batch noise tables (limit 4 GiB); split the seeds over several runs")
         }
     }
@@ -63,12 +68,17 @@ public struct SimulateConfig: Sendable, Equatable {
             "snapshot_steps": TOMLArray(snapshotSteps), "snapshot_log_count": snapshotLogCount,
         ]
         entries.merge(model.tomlEntries) { _, new in new }
+        // Written only when set, so the configuration text of an unsplit run (and its cache
+        // decision in `dyson run`) is what it was before seed slices existed.
+        if firstSeed != 0 { entries["first_seed"] = firstSeed }
         return canonicalTOML(entries)
     }
 
     /// The model, built for `threads` workers (its quenched tables are drawn in parallel).
     func makeModel(threads: Int) -> any EnsembleModel {
-        model.makeModel(runSeed: UInt64(runSeed), seeds: seeds, threads: threads)
+        guard firstSeed > 0 else { return model.makeModel(runSeed: UInt64(runSeed), seeds: seeds, threads: threads) }
+        let base = model.makeModel(runSeed: UInt64(runSeed), seeds: firstSeed + seeds, threads: threads)
+        return SeedRange(base: base, first: firstSeed, count: seeds)
     }
 }
 

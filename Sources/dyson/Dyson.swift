@@ -11,7 +11,8 @@ struct Dyson: ParsableCommand {
         discussion: "Each stage reads and writes self-describing HDF5 files; `dyson run PIPELINE` runs them all.",
         version: dysonVersion,
         subcommands: [RunCommand.self, SimulateCommand.self, SnapshotCommand.self, DiagonaliseCommand.self,
-                      UnfoldCommand.self, FitCommand.self, ReportCommand.self])
+                      UnfoldCommand.self, FitCommand.self, ReportCommand.self, ExportCommand.self,
+                      SweepCommand.self, TaskCommand.self, MergeCommand.self])
 }
 
 /// Runs a command body; any error becomes one `Error:` line on stderr and the matching exit code.

@@ -22,6 +22,9 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .long, help: "Use the pipeline's [paper] settings (the published scale; hours, not seconds) and write to OUTPUT-paper.")
     var paper = false
 
+    @Flag(name: .long, help: "Also write report.html, with figures from executing the exported notebook (report.ipynb).")
+    var html = false
+
     @Option(name: .long, help: "Worker threads (results do not depend on it).")
     var threads = 2
 
@@ -41,6 +44,13 @@ struct RunCommand: ParsableCommand {
             if let report = try runner.run() {
                 print(report)
                 FileHandle.standardError.write(Data("report written to \(file.layout.report)\n".utf8))
+                if html {
+                    try HTMLReport.make(markdown: report, title: file.title, source: pipeline, layout: file.layout,
+                                        output: file.layout.reportHTML) { line in
+                        FileHandle.standardError.write(Data((line + "\n").utf8))
+                    }
+                    FileHandle.standardError.write(Data("HTML report written to \(file.layout.reportHTML)\n".utf8))
+                }
             }
         }
     }

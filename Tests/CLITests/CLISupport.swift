@@ -14,10 +14,10 @@ struct CommandResult {
     var errorLines: [String] { stderr.split(separator: "\n").map(String.init).filter { $0.hasPrefix("Error:") } }
 }
 
-/// Runs `dyson ARGS` to completion.
+/// Runs `dyson ARGS` to completion, with `environment` added to this process's.
 @discardableResult
-func dyson(_ arguments: [String]) throws -> CommandResult {
-    let process = try start(arguments)
+func dyson(_ arguments: [String], environment: [String: String] = [:]) throws -> CommandResult {
+    let process = try start(arguments, environment: environment)
     let out = process.standardOutput as! Pipe, err = process.standardError as! Pipe
     let stdout = out.fileHandleForReading.readDataToEndOfFile()
     let stderr = err.fileHandleForReading.readDataToEndOfFile()
@@ -27,10 +27,11 @@ func dyson(_ arguments: [String]) throws -> CommandResult {
 }
 
 /// Starts `dyson ARGS` without waiting.
-func start(_ arguments: [String]) throws -> Process {
+func start(_ arguments: [String], environment: [String: String] = [:]) throws -> Process {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: dysonBinary)
     process.arguments = arguments
+    if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new } }
     process.standardOutput = Pipe()
     process.standardError = Pipe()
     try process.run()
