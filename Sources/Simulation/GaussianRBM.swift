@@ -115,29 +115,17 @@ public struct GaussianRBM: EnsembleModel {
         for k in weightCount..<stateSize { state[k] = 1 }
     }
 
-    /// c ← a b for n × n row-major matrices (c distinct from a and b).
-    @inline(__always)
-    static func multiply(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, into c: UnsafeMutablePointer<Double>, _ n: Int) {
-        for i in 0..<n {
-            for j in 0..<n { c[i &* n &+ j] = 0 }
-            for k in 0..<n {
-                let aik = a[i &* n &+ k]
-                for j in 0..<n { c[i &* n &+ j] += aik * b[k &* n &+ j] }
-            }
-        }
-    }
-
     /// Advances the chains and weights through `count` updates.
     ///
     /// **The chains' k Gibbs sweeps in one draw.** A sweep h | φ ~ N(σ_h² Wφ, σ_h²),
     /// φ' | h ~ N(Wᵀh/μ², 1/μ²) is the linear Gaussian map φ' = Mφ + η with M = (σ_h²/μ²) X,
     /// X = WᵀW, and η ~ N(0, Σ₁), Σ₁ = (σ_h²/μ⁴) X + 1/μ², independent of φ. M and Σ₁ are
     /// polynomials in X, so they commute, and k sweeps are φ_k = Mᵏφ + η_k with
-    /// η_k ~ N(0, Σ_k), Σ_k = Σ₁ Σ_{j<k} M²ʲ: the same Markov kernel as the explicit sweeps
+    /// η_k ~ N(0, Σ_k), Σ_k = Σ₁ Σ_{j<k} M²ʲ = (1/μ²) Σ_{j<2k} Mʲ: the same Markov kernel as the explicit sweeps
     /// (identical law of every chain's trajectory at update boundaries, the only place anything
     /// reads it), drawn as φ ← Mᵏφ + L ξ with L Lᵀ = Σ_k (Cholesky) and ξ ~ N(0, I_N). That is N
     /// deviates per chain and update instead of k(N_h + N), and the per-update cost of Mᵏ, Σ_k and
-    /// L (≈ (2k + 1)N³ + N_h N² multiply–adds) is shared by all |B| chains. Σ_k ⪰ 1/μ² is positive
+    /// L (≈ (k − 1)N³ + N_h N² + N³/6 multiply–adds) is shared by all |B| chains. Σ_k ⪰ 1/μ² is positive
     /// definite for every finite W; when A = μ² − σ_h² X is not (M has eigenvalues > 1) the chains
     /// run away exactly as explicit Gibbs sweeps would. `Tests/Baselines/gaussian_rbm.py` runs
     /// the explicit sweeps; `GaussianRBMTests` checks the two kernels agree in distribution.
@@ -153,53 +141,54 @@ public struct GaussianRBM: EnsembleModel {
         let w = state.baseAddress!
         let phis = w + weightCount
         return targetCovariance.withUnsafeBufferPointer { kInverse in
-            withUnsafeTemporaryAllocation(of: Double.self, capacity: 7 * nn + 2 * n) { scratch -> SeedStatus in
-                let m = scratch.baseAddress!, mk = m + nn, m2 = mk + nn, power = m2 + nn, sum = power + nn
-                let l = sum + nn, temp = l + nn
-                let old = temp + nn, xi = old + n
+            withUnsafeTemporaryAllocation(of: Double.self, capacity: 5 * nn + n + 2 * chains * n) { scratch -> SeedStatus in
+                let m = scratch.baseAddress!, mk = m + nn, power = mk + nn
+                let l = power + nn, temp = l + nn
+                let old = temp + nn, normals = old + n, uniforms = normals + chains * n
                 let c = power   // reused for Ĉ and the update direction once Mᵏ and L exist
                 for s in step..<(step + count) {
-                    // M = (σ_h²/μ²) WᵀW.
-                    for k in 0..<nn { m[k] = 0 }
-                    for a in 0..<nh {
-                        let row = w + a &* n
-                        for i in 0..<n {
-                            let wi = row[i] * (hScale / muSquared)
-                            for j in 0..<n { m[i &* n &+ j] += wi * row[j] }
-                        }
-                    }
-                    // Mᵏ, and S = Σ_{j<k} M²ʲ.
-                    for k in 0..<nn { mk[k] = m[k] }
-                    for _ in 1..<max(sweeps, 1) {
-                        Self.multiply(mk, m, into: temp, n)
-                        for k in 0..<nn { mk[k] = temp[k] }
-                    }
-                    Self.multiply(m, m, into: m2, n)
-                    for k in 0..<nn { power[k] = 0; sum[k] = 0 }
-                    for i in 0..<n { power[i &* n &+ i] = 1; sum[i &* n &+ i] = 1 }
-                    for _ in 1..<max(sweeps, 1) {
-                        Self.multiply(power, m2, into: temp, n)
-                        for k in 0..<nn { power[k] = temp[k]; sum[k] += temp[k] }
-                    }
-                    // Σ_k = Σ₁ S = (1/μ²)(M S) + S/μ², symmetrised (the exact product is symmetric),
-                    // then its Cholesky factor in the lower triangle of l.
-                    Self.multiply(m, sum, into: temp, n)
+                    // M = (σ_h²/μ²) WᵀW, exactly symmetric (upper triangle mirrored).
                     for i in 0..<n {
-                        for j in 0...i {
-                            let v = (0.5 * (temp[i &* n &+ j] + temp[j &* n &+ i]) + sum[i &* n &+ j]) / muSquared
-                            l[i &* n &+ j] = v
-                            l[j &* n &+ i] = v
+                        for j in i..<n {
+                            var v = 0.0
+                            for a in 0..<nh { v += w[a &* n &+ i] * w[a &* n &+ j] }
+                            m[i &* n &+ j] = v * (hScale / muSquared)
+                            m[j &* n &+ i] = m[i &* n &+ j]
                         }
                     }
+                    // Σ_k = Σ₁ Σ_{j<k} M²ʲ = (1 + M)(1 + M² + … + M²ᵏ⁻²)/μ² = (1/μ²) Σ_{j<2k} Mʲ:
+                    // the powers M², …, M²ᵏ⁻¹ (Mᵏ among them) summed into l, then its Cholesky
+                    // factor in l's lower triangle. Powers of the symmetric M are symmetric, so
+                    // (Mʲ⁻¹M)_ab = row a of Mʲ⁻¹ · row b of M, upper triangle only.
+                    for k in 0..<nn { power[k] = m[k]; l[k] = m[k] }
+                    for i in 0..<n { l[i &* n &+ i] += 1 }
+                    if sweeps == 1 { for k in 0..<nn { mk[k] = m[k] } }
+                    if 2 * sweeps - 1 >= 2 {
+                        for j in 2...(2 * sweeps - 1) {
+                            for a in 0..<n {
+                                for b in a..<n {
+                                    var v = 0.0
+                                    for i in 0..<n { v += power[a &* n &+ i] * m[b &* n &+ i] }
+                                    temp[a &* n &+ b] = v
+                                    temp[b &* n &+ a] = v
+                                }
+                            }
+                            for k in 0..<nn { power[k] = temp[k]; l[k] += temp[k] }
+                            if j == sweeps { for k in 0..<nn { mk[k] = temp[k] } }
+                        }
+                    }
+                    for k in 0..<nn { l[k] /= muSquared }
                     guard SmallSPDMatrix.factor(UnsafeMutableBufferPointer(start: l, count: nn), n: n) else {
                         return .failed(step: s)
                     }
                     var stream = RandomStream(runSeed: runSeed, seedIndex: UInt32(seed), purpose: .training,
                                               block: UInt64(s) * blocksPerStep)
+                    stream.fillNormals(normals, count: chains * n, scratch: uniforms)
                     for k in 0..<nn { c[k] = 0 }
                     for b in 0..<chains {
                         let phi = phis + b &* n
-                        for i in 0..<n { old[i] = phi[i]; xi[i] = stream.nextNormal() }
+                        let xi = normals + b &* n
+                        for i in 0..<n { old[i] = phi[i] }
                         for i in 0..<n {
                             var v = 0.0
                             for j in 0..<n { v += mk[i &* n &+ j] * old[j] }
