@@ -151,39 +151,18 @@ public enum ModelSettings: Sendable, Equatable {
             try r.require(c.initialStd >= 0, "initial_std", "must be non-negative")
             self = .gaussianRBM(c)
         case "tanh_network":
-            self = .tanhNetwork(try Self.tanhNetwork(r))
+            self = .tanhNetwork(try Self.readTanhNetwork(r))
         case "linear_network":
-            self = .linearNetwork(try Self.linearNetwork(r))
+            self = .linearNetwork(try Self.readLinearNetwork(r))
         default:
-            var ts = TeacherStudentConfig()
-            ts.size = try r.int("size", default: ts.size)
-            ts.teacherSpectrum = try r.doubles("teacher_spectrum", default: Array(repeating: 2, count: max(ts.size, 0)))
-            ts.noiseStd = try r.double("noise_std", default: ts.noiseStd)
-            ts.learningRate = try r.double("learning_rate", default: ts.learningRate)
-            ts.batchSize = try r.int("batch_size", default: ts.batchSize)
-            ts.batchesPerEpoch = try r.int("batches_per_epoch", default: ts.batchesPerEpoch)
-            ts.epochs = try r.int("epochs", default: ts.epochs)
-            ts.initialStd = try r.double("initial_std", default: ts.initialStd)
-            ts.sharedData = try r.bool("shared_data", default: ts.sharedData)
-            try r.require(ts.size >= 2, "size", "must be at least 2: level spacings need two levels (got \(ts.size))")
-            try r.require(ts.teacherSpectrum.count == ts.size, "teacher_spectrum", "must have size = \(ts.size) entries (got \(ts.teacherSpectrum.count))")
-            try r.require(ts.learningRate > 0 && ts.learningRate < 2, "learning_rate",
-                          "must be in (0, 2): the linear model's SGD update is unstable at alpha >= 2 (got \(ts.learningRate))")
-            try r.require(ts.batchSize >= 1, "batch_size", "must be at least 1 (got \(ts.batchSize))")
-            try r.require(ts.noiseStd >= 0, "noise_std", "must be non-negative (got \(ts.noiseStd))")
-            try r.require(ts.batchesPerEpoch >= 1, "batches_per_epoch", "must be at least 1")
-            try r.require(ts.epochs >= 1, "epochs", "must be at least 1")
-            try r.require(ts.initialStd >= 0, "initial_std", "must be non-negative")
-            self = .teacherStudent(ts)
+            self = .teacherStudent(try Self.readTeacherStudent(r))
         }
     }
 
     var tomlEntries: [String: TOMLValueConvertible] {
         switch self {
         case .teacherStudent(let c):
-            ["size": c.size, "teacher_spectrum": TOMLArray(c.teacherSpectrum), "noise_std": c.noiseStd,
-             "learning_rate": c.learningRate, "batch_size": c.batchSize, "batches_per_epoch": c.batchesPerEpoch,
-             "epochs": c.epochs, "initial_std": c.initialStd, "shared_data": c.sharedData]
+            Self.teacherStudentEntries(c)
         case .matrixOrnsteinUhlenbeck(let c):
             ["centre": TOMLArray(c.centre), "ensemble": c.ensemble.rawValue, "temperature": c.temperature,
              "time_step": c.timeStep, "steps": c.steps, "initial_std": c.initialStd]
@@ -200,11 +179,15 @@ public enum ModelSettings: Sendable, Equatable {
              "batches_per_epoch": c.batchesPerEpoch, "epochs": c.epochs, "divergence_threshold": c.divergenceThreshold,
              "test_samples": c.testSamples]
         case .linearNetwork(let c):
-            ["size": c.size, "hidden_units": c.hiddenUnits, "teacher_spectrum": TOMLArray(c.teacherSpectrum),
-             "noise_std": c.noiseStd, "learning_rate": c.learningRate, "batch_size": c.batchSize,
-             "batches_per_epoch": c.batchesPerEpoch, "epochs": c.epochs, "initial_std": c.initialStd,
-             "shared_data": c.sharedData, "divergence_threshold": c.divergenceThreshold]
+            Self.teacherStudentEntries(c.base).merging(["hidden_units": c.hiddenUnits,
+                                                        "divergence_threshold": c.divergenceThreshold]) { _, new in new }
         }
+    }
+
+    private static func teacherStudentEntries(_ c: TeacherStudentConfig) -> [String: TOMLValueConvertible] {
+        ["size": c.size, "teacher_spectrum": TOMLArray(c.teacherSpectrum), "noise_std": c.noiseStd,
+         "learning_rate": c.learningRate, "batch_size": c.batchSize, "batches_per_epoch": c.batchesPerEpoch,
+         "epochs": c.epochs, "initial_std": c.initialStd, "shared_data": c.sharedData]
     }
 
     /// The hyper-parameters that label ensembles (snake_case; units in `HyperParameter`).
@@ -225,8 +208,7 @@ public enum ModelSettings: Sendable, Equatable {
             [("learning_rate", c.learningRate), ("batch_size", Double(c.batchSize)), ("temperature", c.temperature),
              ("initial_width", c.initialWidth)]
         case .linearNetwork(let c):
-            [("learning_rate", c.learningRate), ("batch_size", Double(c.batchSize)), ("noise_std", c.noiseStd),
-             ("temperature", c.temperature), ("size", Double(c.size)), ("hidden_units", Double(c.hiddenUnits))]
+            ModelSettings.teacherStudent(c.base).hyperParameters + [("hidden_units", Double(c.hiddenUnits))]
         }
     }
 
@@ -237,7 +219,7 @@ public enum ModelSettings: Sendable, Equatable {
         case .dysonBrownianMotion(let c): c.steps
         case .gaussianRBM(let c): c.steps
         case .tanhNetwork(let c): c.epochs * c.batchesPerEpoch
-        case .linearNetwork(let c): c.epochs * c.batchesPerEpoch
+        case .linearNetwork(let c): c.base.epochs * c.base.batchesPerEpoch
         }
     }
 
@@ -249,7 +231,7 @@ public enum ModelSettings: Sendable, Equatable {
         case .dysonBrownianMotion(let c): max(1, Int((1 / c.timeStep).rounded(.up)))
         case .gaussianRBM: 1
         case .tanhNetwork(let c): c.batchesPerEpoch
-        case .linearNetwork(let c): c.batchesPerEpoch
+        case .linearNetwork(let c): c.base.batchesPerEpoch
         }
     }
 
@@ -274,8 +256,33 @@ public enum ModelSettings: Sendable, Equatable {
         }
     }
 
+    /// The keys of `teacher_student` (SPEC §2.1), every default filled in; also the teacher,
+    /// data, noise and SGD keys of `linear_network`.
+    private static func readTeacherStudent(_ r: ConfigReader) throws -> TeacherStudentConfig {
+        var ts = TeacherStudentConfig()
+        ts.size = try r.int("size", default: ts.size)
+        ts.teacherSpectrum = try r.doubles("teacher_spectrum", default: Array(repeating: 2, count: max(ts.size, 0)))
+        ts.noiseStd = try r.double("noise_std", default: ts.noiseStd)
+        ts.learningRate = try r.double("learning_rate", default: ts.learningRate)
+        ts.batchSize = try r.int("batch_size", default: ts.batchSize)
+        ts.batchesPerEpoch = try r.int("batches_per_epoch", default: ts.batchesPerEpoch)
+        ts.epochs = try r.int("epochs", default: ts.epochs)
+        ts.initialStd = try r.double("initial_std", default: ts.initialStd)
+        ts.sharedData = try r.bool("shared_data", default: ts.sharedData)
+        try r.require(ts.size >= 2, "size", "must be at least 2: level spacings need two levels (got \(ts.size))")
+        try r.require(ts.teacherSpectrum.count == ts.size, "teacher_spectrum", "must have size = \(ts.size) entries (got \(ts.teacherSpectrum.count))")
+        try r.require(ts.learningRate > 0 && ts.learningRate < 2, "learning_rate",
+                      "must be in (0, 2): the linear model's SGD update is unstable at alpha >= 2 (got \(ts.learningRate))")
+        try r.require(ts.batchSize >= 1, "batch_size", "must be at least 1 (got \(ts.batchSize))")
+        try r.require(ts.noiseStd >= 0, "noise_std", "must be non-negative (got \(ts.noiseStd))")
+        try r.require(ts.batchesPerEpoch >= 1, "batches_per_epoch", "must be at least 1")
+        try r.require(ts.epochs >= 1, "epochs", "must be at least 1")
+        try r.require(ts.initialStd >= 0, "initial_std", "must be non-negative")
+        return ts
+    }
+
     /// The keys of `tanh_network` (SPEC §2.4), every default filled in.
-    private static func tanhNetwork(_ r: ConfigReader) throws -> TanhNetworkConfig {
+    private static func readTanhNetwork(_ r: ConfigReader) throws -> TanhNetworkConfig {
         var c = TanhNetworkConfig()
         c.inputs = try r.int("inputs", default: c.inputs)
         c.inputFeatures = try r.int("input_features", default: c.inputFeatures)
@@ -300,29 +307,14 @@ public enum ModelSettings: Sendable, Equatable {
         return c
     }
 
-    /// The keys of `linear_network` (SPEC §2.3), every default filled in.
-    private static func linearNetwork(_ r: ConfigReader) throws -> LinearNetworkConfig {
+    /// The keys of `linear_network` (SPEC §2.3), every default filled in: those of
+    /// `teacher_student` plus the hidden width and the divergence threshold.
+    private static func readLinearNetwork(_ r: ConfigReader) throws -> LinearNetworkConfig {
         var c = LinearNetworkConfig()
-        c.size = try r.int("size", default: c.size)
-        c.hiddenUnits = try r.int("hidden_units", default: c.size)
-        c.teacherSpectrum = try r.doubles("teacher_spectrum", default: Array(repeating: 2, count: max(c.size, 0)))
-        c.noiseStd = try r.double("noise_std", default: c.noiseStd)
-        c.learningRate = try r.double("learning_rate", default: c.learningRate)
-        c.batchSize = try r.int("batch_size", default: c.batchSize)
-        c.batchesPerEpoch = try r.int("batches_per_epoch", default: c.batchesPerEpoch)
-        c.epochs = try r.int("epochs", default: c.epochs)
-        c.initialStd = try r.double("initial_std", default: c.initialStd)
-        c.sharedData = try r.bool("shared_data", default: c.sharedData)
+        c.base = try readTeacherStudent(r)
+        c.hiddenUnits = try r.int("hidden_units", default: c.base.size)
         c.divergenceThreshold = try r.double("divergence_threshold", default: c.divergenceThreshold)
-        try r.require(c.size >= 2, "size", "must be at least 2: level spacings need two levels (got \(c.size))")
         try r.require(c.hiddenUnits >= 1, "hidden_units", "must be at least 1")
-        try r.require(c.teacherSpectrum.count == c.size, "teacher_spectrum", "must have size = \(c.size) entries (got \(c.teacherSpectrum.count))")
-        try r.require(c.noiseStd >= 0, "noise_std", "must be non-negative (got \(c.noiseStd))")
-        try r.require(c.learningRate > 0 && c.learningRate.isFinite, "learning_rate", "must be positive (got \(c.learningRate))")
-        try r.require(c.batchSize >= 1, "batch_size", "must be at least 1 (got \(c.batchSize))")
-        try r.require(c.batchesPerEpoch >= 1, "batches_per_epoch", "must be at least 1")
-        try r.require(c.epochs >= 1, "epochs", "must be at least 1")
-        try r.require(c.initialStd >= 0, "initial_std", "must be non-negative")
         try r.require(c.divergenceThreshold > 0, "divergence_threshold", "must be positive")
         return c
     }

@@ -1,24 +1,11 @@
 /// Hyper-parameters of the linear one-hidden-layer teacher–student network (SPEC §2.3).
 public struct LinearNetworkConfig: Sendable, Equatable, Codable {
-    /// N: input and output dimension; the teacher W_t is N × N.
-    public var size: Int = 2
+    /// Teacher, data, induced noise, SGD and initialisation exactly as for the one-layer model
+    /// (SPEC §2.1): N = `size` is the input and output dimension, W_t = O diag(d) Oᵀ is N × N,
+    /// and `initialStd` is the scale of the entries of W₁ and W₂.
+    public var base = TeacherStudentConfig()
     /// H: hidden units; W₁ is H × N, W₂ is N × H.
     public var hiddenUnits: Int = 2
-    /// d: the teacher's spectrum, W_t = O diag(d) Oᵀ (degenerate values make levels repel).
-    public var teacherSpectrum: [Double] = [2, 2]
-    /// ε: off-diagonal standard deviation of the induced GOE noise a_n (diagonal √2·ε), 0 for none.
-    public var noiseStd: Double = 0.1
-    /// α: SGD step size.
-    public var learningRate: Double = 0.1
-    /// |B|: samples per mini-batch.
-    public var batchSize: Int = 16
-    /// Mini-batches per epoch; the data set has batchSize × batchesPerEpoch samples.
-    public var batchesPerEpoch: Int = 500
-    public var epochs: Int = 10
-    /// Standard deviation of the initial entries of W₁ and W₂.
-    public var initialStd: Double = 0.1
-    /// One teacher and data set per run shared by all seeds (as SPEC §2.1), or per seed.
-    public var sharedData: Bool = true
     /// A seed whose batch loss exceeds this stops as `.diverged(step:)` (SGD on a product of two
     /// layers is unstable for α‖C‖‖W‖² ≳ 1; the loss then grows geometrically).
     public var divergenceThreshold: Double = 1e6
@@ -26,7 +13,7 @@ public struct LinearNetworkConfig: Sendable, Equatable, Codable {
     public init() {}
 
     /// T = α/|B|, the effective temperature of SGD.
-    public var temperature: Double { learningRate / Double(batchSize) }
+    public var temperature: Double { base.temperature }
 }
 
 /// The linear one-hidden-layer teacher–student network of SPEC §2.3 (arXiv:2412.20496), both
@@ -72,27 +59,27 @@ public struct LinearNetwork: EnsembleModel {
 
     /// Bytes of precomputed per-batch tables for `seeds` seeds, to check memory before a run.
     public static func tableBytes(_ config: LinearNetworkConfig, seeds: Int) -> Int {
-        let perBatch = config.size * config.size * config.batchesPerEpoch
-        return 8 * perBatch * ((config.sharedData ? 1 : seeds) + (config.noiseStd > 0 ? seeds : 0))
+        let perBatch = config.base.size * config.base.size * config.base.batchesPerEpoch
+        return 8 * perBatch * ((config.base.sharedData ? 1 : seeds) + (config.base.noiseStd > 0 ? seeds : 0))
     }
 
     public init(config: LinearNetworkConfig, runSeed: UInt64, seeds: Int, threads: Int) {
-        precondition(config.size >= 1 && config.hiddenUnits >= 1, "layer sizes must be positive")
-        precondition(config.teacherSpectrum.count == config.size, "teacher spectrum must have N entries")
-        precondition(config.batchSize >= 1 && config.batchesPerEpoch >= 1 && config.epochs >= 0, "batch sizes must be positive")
+        precondition(config.base.size >= 1 && config.hiddenUnits >= 1, "layer sizes must be positive")
+        precondition(config.base.teacherSpectrum.count == config.base.size, "teacher spectrum must have N entries")
+        precondition(config.base.batchSize >= 1 && config.base.batchesPerEpoch >= 1 && config.base.epochs >= 0, "batch sizes must be positive")
         self.config = config
         self.runSeed = runSeed
         self.seeds = seeds
-        let n = config.size, nn = n * n, batches = config.batchesPerEpoch
-        let copies = config.sharedData ? 1 : seeds
+        let n = config.base.size, nn = n * n, batches = config.base.batchesPerEpoch
+        let copies = config.base.sharedData ? 1 : seeds
         var teachers = [Double](), covariances = [Double](), dataCovariances = [Double]()
         parallelFill(copies: copies, threads: threads) { copy -> ([Double], [Double]) in
-            let index = config.sharedData ? RandomStream.sharedSeedIndex : UInt32(copy)
+            let index = config.base.sharedData ? RandomStream.sharedSeedIndex : UInt32(copy)
             var teacherStream = RandomStream(runSeed: runSeed, seedIndex: index, purpose: .teacher)
             let o = RandomMatrices.haarOrthogonal(n, stream: &teacherStream)
             var dataStream = RandomStream(runSeed: runSeed, seedIndex: index, purpose: .data)
-            return (RandomMatrices.rotatedDiagonal(o, spectrum: config.teacherSpectrum),
-                    TeacherStudent.batchCovariances(size: n, batchSize: config.batchSize, batches: batches, stream: &dataStream))
+            return (RandomMatrices.rotatedDiagonal(o, spectrum: config.base.teacherSpectrum),
+                    TeacherStudent.batchCovariances(size: n, batchSize: config.base.batchSize, batches: batches, stream: &dataStream))
         } store: { _, result in
             teachers += result.0
             covariances += result.1
@@ -103,8 +90,8 @@ public struct LinearNetwork: EnsembleModel {
             dataCovariances += mean
         }
         var noise = [Double]()
-        if config.noiseStd > 0 {
-            let std = config.noiseStd / Double(config.batchSize).squareRoot()
+        if config.base.noiseStd > 0 {
+            let std = config.base.noiseStd / Double(config.base.batchSize).squareRoot()
             noise.reserveCapacity(seeds * batches * nn)
             parallelFill(copies: seeds, threads: threads) { seed -> [Double] in
                 var stream = RandomStream(runSeed: runSeed, seedIndex: UInt32(seed), purpose: .noise)
@@ -117,18 +104,18 @@ public struct LinearNetwork: EnsembleModel {
         self.batchNoise = noise
     }
 
-    var firstLayerCount: Int { config.hiddenUnits * config.size }
-    public var stateSize: Int { 2 * firstLayerCount + config.size * config.size }
-    public var totalSteps: Int { config.epochs * config.batchesPerEpoch }
-    public var stepsPerEpoch: Int { config.batchesPerEpoch }
+    var firstLayerCount: Int { config.hiddenUnits * config.base.size }
+    public var stateSize: Int { 2 * firstLayerCount + config.base.size * config.base.size }
+    public var totalSteps: Int { config.base.epochs * config.base.batchesPerEpoch }
+    public var stepsPerEpoch: Int { config.base.batchesPerEpoch }
     public var recordedMatrices: [RecordedMatrix] {
-        let n = config.size, h = config.hiddenUnits
+        let n = config.base.size, h = config.hiddenUnits
         return [RecordedMatrix(name: "W1", rows: h, columns: n, offset: 0),
                 RecordedMatrix(name: "W2", rows: n, columns: h, offset: firstLayerCount),
                 RecordedMatrix(name: "product", rows: n, columns: n, offset: 2 * firstLayerCount)]
     }
     public var fixedMatrices: [FixedMatrix] {
-        let n = config.size
+        let n = config.base.size
         return [FixedMatrix(name: "teacher", target: "product", rows: n, columns: n,
                             values: (0..<seeds).flatMap { teacher(seed: $0) },
                             description: "teacher W_t = O diag(d) O^T the product W2 W1 learns")]
@@ -136,15 +123,15 @@ public struct LinearNetwork: EnsembleModel {
 
     /// The teacher of `seed` (N × N, row-major).
     public func teacher(seed: Int) -> [Double] {
-        let nn = config.size * config.size, copy = config.sharedData ? 0 : seed
+        let nn = config.base.size * config.base.size, copy = config.base.sharedData ? 0 : seed
         return Array(teachers[(copy * nn)..<((copy + 1) * nn)])
     }
 
     public func initialise(seed: Int, state: UnsafeMutableBufferPointer<Double>) {
         var stream = RandomStream(runSeed: runSeed, seedIndex: UInt32(seed), purpose: .initialisation)
-        stream.fillNormal(UnsafeMutableBufferPointer(rebasing: state[0..<(2 * firstLayerCount)]), std: config.initialStd)
+        stream.fillNormal(UnsafeMutableBufferPointer(rebasing: state[0..<(2 * firstLayerCount)]), std: config.base.initialStd)
         Self.multiply(state.baseAddress! + firstLayerCount, state.baseAddress!, into: state.baseAddress! + 2 * firstLayerCount,
-                      n: config.size, h: config.hiddenUnits)
+                      n: config.base.size, h: config.hiddenUnits)
     }
 
     /// P = W₂W₁ (N × H times H × N).
@@ -161,9 +148,9 @@ public struct LinearNetwork: EnsembleModel {
 
     public func advance(seed: Int, state: UnsafeMutableBufferPointer<Double>, from step: Int, count: Int) -> SeedStatus {
         precondition(state.count == stateSize, "state has \(state.count) values, expected \(stateSize)")
-        let n = config.size, h = config.hiddenUnits, nn = n * n, batches = config.batchesPerEpoch
-        let copy = config.sharedData ? 0 : seed
-        let alpha = config.learningRate, threshold = config.divergenceThreshold
+        let n = config.base.size, h = config.hiddenUnits, nn = n * n, batches = config.base.batchesPerEpoch
+        let copy = config.base.sharedData ? 0 : seed
+        let alpha = config.base.learningRate, threshold = config.divergenceThreshold
         let w1 = state.baseAddress!, w2 = w1 + firstLayerCount, product = w2 + firstLayerCount
         let status = teachers.withUnsafeBufferPointer { teachers in
             batchCovariances.withUnsafeBufferPointer { covariances in
@@ -228,10 +215,10 @@ public struct LinearNetwork: EnsembleModel {
     private func layers(_ weights: [Double]) -> (w1: [Double], w2: [Double], product: [Double]) {
         precondition(weights.count >= 2 * firstLayerCount, "weights must hold W1 and W2 (\(2 * firstLayerCount) values)")
         let w1 = Array(weights[0..<firstLayerCount]), w2 = Array(weights[firstLayerCount..<(2 * firstLayerCount)])
-        var p = [Double](repeating: 0, count: config.size * config.size)
+        var p = [Double](repeating: 0, count: config.base.size * config.base.size)
         w2.withUnsafeBufferPointer { w2 in
             w1.withUnsafeBufferPointer { w1 in
-                p.withUnsafeMutableBufferPointer { Self.multiply(w2.baseAddress!, w1.baseAddress!, into: $0.baseAddress!, n: config.size, h: config.hiddenUnits) }
+                p.withUnsafeMutableBufferPointer { Self.multiply(w2.baseAddress!, w1.baseAddress!, into: $0.baseAddress!, n: config.base.size, h: config.hiddenUnits) }
             }
         }
         return (w1, w2, p)
@@ -239,7 +226,7 @@ public struct LinearNetwork: EnsembleModel {
 
     /// ½ tr(E C Eᵀ), E = W_t − W₂W₁, for a covariance block `c` of copy `copy`; and E C.
     private func quadraticLoss(seed: Int, weights: [Double], covariance c: ArraySlice<Double>) -> (loss: Double, ec: [Double], p: [Double]) {
-        let n = config.size
+        let n = config.base.size
         let t = teacher(seed: seed)
         let (_, _, p) = layers(weights)
         let e = (0..<(n * n)).map { t[$0] - p[$0] }
@@ -261,18 +248,18 @@ public struct LinearNetwork: EnsembleModel {
     /// ½ tr((W_t − P) C_B (W_t − P)ᵀ) − tr(A_Bᵀ P), P = W₂W₁, at `weights` (W₁ then W₂). The first
     /// term alone is the batch loss checked for divergence.
     public func batchObjective(seed: Int, weights: [Double], batch: Int) -> Double {
-        let nn = config.size * config.size, copy = config.sharedData ? 0 : seed
-        let start = (copy * config.batchesPerEpoch + batch) * nn
+        let nn = config.base.size * config.base.size, copy = config.base.sharedData ? 0 : seed
+        let start = (copy * config.base.batchesPerEpoch + batch) * nn
         let (loss, _, p) = quadraticLoss(seed: seed, weights: weights, covariance: batchCovariances[start..<(start + nn)])
         guard !batchNoise.isEmpty else { return loss }
-        let a = (seed * config.batchesPerEpoch + batch) * nn
+        let a = (seed * config.base.batchesPerEpoch + batch) * nn
         return loss - (0..<nn).map { batchNoise[a + $0] * p[$0] }.reduce(0, +)
     }
 
     /// Loss ½ mean_n ‖(W_t − W₂W₁)x_n‖² over the data set (noise excluded) and the Frobenius norm
     /// of its gradient with respect to (W₁, W₂): ∂/∂W₁ = −W₂ᵀ E C, ∂/∂W₂ = −E C W₁ᵀ.
     public func measure(seed: Int, state: UnsafeBufferPointer<Double>) -> Measurement {
-        let n = config.size, h = config.hiddenUnits, nn = n * n, copy = config.sharedData ? 0 : seed
+        let n = config.base.size, h = config.hiddenUnits, nn = n * n, copy = config.base.sharedData ? 0 : seed
         let weights = Array(state)
         let (loss, ec, _) = quadraticLoss(seed: seed, weights: weights, covariance: dataCovariances[(copy * nn)..<((copy + 1) * nn)])
         let (w1, w2, _) = layers(weights)

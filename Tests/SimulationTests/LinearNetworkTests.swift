@@ -5,15 +5,15 @@ import LinearAlgebra
 private func linearConfig(n: Int = 3, h: Int = 4, spectrum: [Double]? = nil, noise: Double = 0.1, alpha: Double = 0.1,
                           batch: Int = 8, batches: Int = 20, epochs: Int = 2, shared: Bool = true) -> LinearNetworkConfig {
     var c = LinearNetworkConfig()
-    c.size = n
+    c.base.size = n
     c.hiddenUnits = h
-    c.teacherSpectrum = spectrum ?? Array(repeating: 2, count: n)
-    c.noiseStd = noise
-    c.learningRate = alpha
-    c.batchSize = batch
-    c.batchesPerEpoch = batches
-    c.epochs = epochs
-    c.sharedData = shared
+    c.base.teacherSpectrum = spectrum ?? Array(repeating: 2, count: n)
+    c.base.noiseStd = noise
+    c.base.learningRate = alpha
+    c.base.batchSize = batch
+    c.base.batchesPerEpoch = batches
+    c.base.epochs = epochs
+    c.base.sharedData = shared
     return c
 }
 
@@ -38,7 +38,7 @@ struct LinearNetworkTests {
         let seed = 2
         var stream = RandomStream(runSeed: 99, seedIndex: 0, purpose: .initialisation)
         var w = (0..<model.stateSize).map { _ in 0.7 * stream.nextNormal() }
-        let layers = 2 * c.size * c.hiddenUnits
+        let layers = 2 * c.base.size * c.hiddenUnits
         let step = 27   // batch 7
         let before = w
         #expect(w.withUnsafeMutableBufferPointer { model.advance(seed: seed, state: $0, from: step, count: 1) } == .ok)
@@ -49,7 +49,7 @@ struct LinearNetworkTests {
             minus[i] -= h
             let derivative = (model.batchObjective(seed: seed, weights: plus, batch: 7)
                 - model.batchObjective(seed: seed, weights: minus, batch: 7)) / (2 * h)
-            #expect(abs((w[i] - before[i]) / -c.learningRate - derivative) < 1e-8, "entry \(i)")
+            #expect(abs((w[i] - before[i]) / -c.base.learningRate - derivative) < 1e-8, "entry \(i)")
         }
         // The recorded product is W₂W₁ of the new weights.
         for i in 0..<3 {
