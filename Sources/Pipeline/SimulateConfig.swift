@@ -30,7 +30,7 @@ public struct SimulateConfig: Sendable, Equatable {
         snapshotSteps = try r.ints("snapshot_steps", default: [])
         snapshotLogCount = try r.int("snapshot_log_count", default: 0)
         let explicit = snapshotEverySteps != 0 || !snapshotSteps.isEmpty || snapshotLogCount != 0
-        let defaultEpochs = model.name == "teacher_student" ? 2 : 0
+        let defaultEpochs = model.name == "teacher_student" || model.name == "linear_network" ? 2 : 0
         snapshotEveryEpochs = try r.int("snapshot_every_epochs", default: explicit ? 0 : defaultEpochs)
         if !explicit && snapshotEveryEpochs == 0 { snapshotEverySteps = max(1, model.totalSteps / 10) }
         try r.finish()
@@ -44,9 +44,9 @@ public struct SimulateConfig: Sendable, Equatable {
         try r.require(snapshotLogCount == 0 || snapshotLogCount >= 2, "snapshot_log_count", "must be at least 2")
         try r.require(snapshotEveryEpochs >= 0 && snapshotEverySteps >= 0, "snapshot_every_steps", "must be positive")
         try r.require(snapshotSteps.allSatisfy { (0...model.totalSteps).contains($0) }, "snapshot_steps", "must lie in 0...\(model.totalSteps)")
-        if case .teacherStudent(let ts) = model {
-            let gib = Double(TeacherStudent.tableBytes(ts, seeds: firstSeed + seeds)) / Double(1 << 30)
-            try r.require(gib <= 4, "seeds", "needs \(Int(gib.rounded(.up))) GiB of per-batch noise tables (limit 4 GiB); split the seeds over several runs")
+        if let bytes = model.tableBytes(seeds: firstSeed + seeds) {
+            let gib = Double(bytes) / Double(1 << 30)
+            try r.require(gib <= 4, "seeds", "needs \(Int(gib.rounded(.up))) GiB of precomputed per-seed tables (limit 4 GiB); split the seeds over several runs")
         }
     }
 
@@ -88,8 +88,11 @@ public enum ModelSettings: Sendable, Equatable {
     case matrixOrnsteinUhlenbeck(MatrixOrnsteinUhlenbeckConfig)
     case dysonBrownianMotion(DysonBrownianMotionConfig)
     case gaussianRBM(GaussianRBMConfig)
+    case tanhNetwork(TanhNetworkConfig)
+    case linearNetwork(LinearNetworkConfig)
 
-    public static let names = ["teacher_student", "matrix_ou", "dyson_brownian_motion", "gaussian_rbm"]
+    public static let names = ["teacher_student", "matrix_ou", "dyson_brownian_motion", "gaussian_rbm", "tanh_network",
+                               "linear_network"]
 
     public var name: String {
         switch self {
@@ -97,6 +100,8 @@ public enum ModelSettings: Sendable, Equatable {
         case .matrixOrnsteinUhlenbeck: "matrix_ou"
         case .dysonBrownianMotion: "dyson_brownian_motion"
         case .gaussianRBM: "gaussian_rbm"
+        case .tanhNetwork: "tanh_network"
+        case .linearNetwork: "linear_network"
         }
     }
 
@@ -155,36 +160,19 @@ public enum ModelSettings: Sendable, Equatable {
             try r.require(c.steps >= 1, "steps", "must be at least 1")
             try r.require(c.initialStd >= 0, "initial_std", "must be non-negative")
             self = .gaussianRBM(c)
+        case "tanh_network":
+            self = .tanhNetwork(try Self.readTanhNetwork(r))
+        case "linear_network":
+            self = .linearNetwork(try Self.readLinearNetwork(r))
         default:
-            var ts = TeacherStudentConfig()
-            ts.size = try r.int("size", default: ts.size)
-            ts.teacherSpectrum = try r.doubles("teacher_spectrum", default: Array(repeating: 2, count: max(ts.size, 0)))
-            ts.noiseStd = try r.double("noise_std", default: ts.noiseStd)
-            ts.learningRate = try r.double("learning_rate", default: ts.learningRate)
-            ts.batchSize = try r.int("batch_size", default: ts.batchSize)
-            ts.batchesPerEpoch = try r.int("batches_per_epoch", default: ts.batchesPerEpoch)
-            ts.epochs = try r.int("epochs", default: ts.epochs)
-            ts.initialStd = try r.double("initial_std", default: ts.initialStd)
-            ts.sharedData = try r.bool("shared_data", default: ts.sharedData)
-            try r.require(ts.size >= 2, "size", "must be at least 2: level spacings need two levels (got \(ts.size))")
-            try r.require(ts.teacherSpectrum.count == ts.size, "teacher_spectrum", "must have size = \(ts.size) entries (got \(ts.teacherSpectrum.count))")
-            try r.require(ts.learningRate > 0 && ts.learningRate < 2, "learning_rate",
-                          "must be in (0, 2): the linear model's SGD update is unstable at alpha >= 2 (got \(ts.learningRate))")
-            try r.require(ts.batchSize >= 1, "batch_size", "must be at least 1 (got \(ts.batchSize))")
-            try r.require(ts.noiseStd >= 0, "noise_std", "must be non-negative (got \(ts.noiseStd))")
-            try r.require(ts.batchesPerEpoch >= 1, "batches_per_epoch", "must be at least 1")
-            try r.require(ts.epochs >= 1, "epochs", "must be at least 1")
-            try r.require(ts.initialStd >= 0, "initial_std", "must be non-negative")
-            self = .teacherStudent(ts)
+            self = .teacherStudent(try Self.readTeacherStudent(r))
         }
     }
 
     var tomlEntries: [String: TOMLValueConvertible] {
         switch self {
         case .teacherStudent(let c):
-            ["size": c.size, "teacher_spectrum": TOMLArray(c.teacherSpectrum), "noise_std": c.noiseStd,
-             "learning_rate": c.learningRate, "batch_size": c.batchSize, "batches_per_epoch": c.batchesPerEpoch,
-             "epochs": c.epochs, "initial_std": c.initialStd, "shared_data": c.sharedData]
+            Self.teacherStudentEntries(c)
         case .matrixOrnsteinUhlenbeck(let c):
             ["centre": TOMLArray(c.centre), "ensemble": c.ensemble.rawValue, "temperature": c.temperature,
              "time_step": c.timeStep, "steps": c.steps, "initial_std": c.initialStd]
@@ -195,7 +183,21 @@ public enum ModelSettings: Sendable, Equatable {
             ["sites": c.sites, "hidden_units": c.hiddenUnits, "mass": c.mass, "visible_mass": c.visibleMass,
              "learning_rate": c.learningRate, "batch_size": c.batchSize, "gibbs_sweeps": c.gibbsSweeps,
              "steps": c.steps, "initial_std": c.initialStd]
+        case .tanhNetwork(let c):
+            ["inputs": c.inputs, "input_features": c.inputFeatures, "hidden_units": c.hiddenUnits,
+             "learning_rate": c.learningRate, "initial_width": c.initialWidth, "batch_size": c.batchSize,
+             "batches_per_epoch": c.batchesPerEpoch, "epochs": c.epochs, "divergence_threshold": c.divergenceThreshold,
+             "test_samples": c.testSamples]
+        case .linearNetwork(let c):
+            Self.teacherStudentEntries(c.base).merging(["hidden_units": c.hiddenUnits,
+                                                        "divergence_threshold": c.divergenceThreshold]) { _, new in new }
         }
+    }
+
+    private static func teacherStudentEntries(_ c: TeacherStudentConfig) -> [String: TOMLValueConvertible] {
+        ["size": c.size, "teacher_spectrum": TOMLArray(c.teacherSpectrum), "noise_std": c.noiseStd,
+         "learning_rate": c.learningRate, "batch_size": c.batchSize, "batches_per_epoch": c.batchesPerEpoch,
+         "epochs": c.epochs, "initial_std": c.initialStd, "shared_data": c.sharedData]
     }
 
     /// The hyper-parameters that label ensembles (snake_case; units in `HyperParameter`).
@@ -212,6 +214,11 @@ public enum ModelSettings: Sendable, Equatable {
         case .gaussianRBM(let c):
             [("learning_rate", c.learningRate), ("batch_size", Double(c.batchSize)), ("temperature", c.temperature),
              ("mass", c.mass), ("visible_mass", c.visibleMass), ("sites", Double(c.sites))]
+        case .tanhNetwork(let c):
+            [("learning_rate", c.learningRate), ("batch_size", Double(c.batchSize)), ("temperature", c.temperature),
+             ("initial_width", c.initialWidth)]
+        case .linearNetwork(let c):
+            ModelSettings.teacherStudent(c.base).hyperParameters + [("hidden_units", Double(c.hiddenUnits))]
         }
     }
 
@@ -221,6 +228,8 @@ public enum ModelSettings: Sendable, Equatable {
         case .matrixOrnsteinUhlenbeck(let c): c.steps
         case .dysonBrownianMotion(let c): c.steps
         case .gaussianRBM(let c): c.steps
+        case .tanhNetwork(let c): c.epochs * c.batchesPerEpoch
+        case .linearNetwork(let c): c.base.epochs * c.base.batchesPerEpoch
         }
     }
 
@@ -231,6 +240,18 @@ public enum ModelSettings: Sendable, Equatable {
         case .matrixOrnsteinUhlenbeck(let c): max(1, Int((1 / c.timeStep).rounded(.up)))
         case .dysonBrownianMotion(let c): max(1, Int((1 / c.timeStep).rounded(.up)))
         case .gaussianRBM: 1
+        case .tanhNetwork(let c): c.batchesPerEpoch
+        case .linearNetwork(let c): c.base.batchesPerEpoch
+        }
+    }
+
+    /// Bytes of the quenched tables a model precomputes for `seeds` seeds, for those that have them.
+    func tableBytes(seeds: Int) -> Int? {
+        switch self {
+        case .teacherStudent(let c): TeacherStudent.tableBytes(c, seeds: seeds)
+        case .tanhNetwork(let c): TanhNetwork.tableBytes(c, seeds: seeds)
+        case .linearNetwork(let c): LinearNetwork.tableBytes(c, seeds: seeds)
+        case .matrixOrnsteinUhlenbeck, .dysonBrownianMotion, .gaussianRBM: nil
         }
     }
 
@@ -240,6 +261,71 @@ public enum ModelSettings: Sendable, Equatable {
         case .matrixOrnsteinUhlenbeck(let c): MatrixOrnsteinUhlenbeck(config: c, runSeed: runSeed, seeds: seeds)
         case .dysonBrownianMotion(let c): DysonBrownianMotion(config: c, runSeed: runSeed, seeds: seeds)
         case .gaussianRBM(let c): GaussianRBM(config: c, runSeed: runSeed)
+        case .tanhNetwork(let c): TanhNetwork(config: c, runSeed: runSeed, seeds: seeds, threads: threads)
+        case .linearNetwork(let c): LinearNetwork(config: c, runSeed: runSeed, seeds: seeds, threads: threads)
         }
+    }
+
+    /// The keys of `teacher_student` (SPEC §2.1), every default filled in; also the teacher,
+    /// data, noise and SGD keys of `linear_network`.
+    private static func readTeacherStudent(_ r: ConfigReader) throws -> TeacherStudentConfig {
+        var ts = TeacherStudentConfig()
+        ts.size = try r.int("size", default: ts.size)
+        ts.teacherSpectrum = try r.doubles("teacher_spectrum", default: Array(repeating: 2, count: max(ts.size, 0)))
+        ts.noiseStd = try r.double("noise_std", default: ts.noiseStd)
+        ts.learningRate = try r.double("learning_rate", default: ts.learningRate)
+        ts.batchSize = try r.int("batch_size", default: ts.batchSize)
+        ts.batchesPerEpoch = try r.int("batches_per_epoch", default: ts.batchesPerEpoch)
+        ts.epochs = try r.int("epochs", default: ts.epochs)
+        ts.initialStd = try r.double("initial_std", default: ts.initialStd)
+        ts.sharedData = try r.bool("shared_data", default: ts.sharedData)
+        try r.require(ts.size >= 2, "size", "must be at least 2: level spacings need two levels (got \(ts.size))")
+        try r.require(ts.teacherSpectrum.count == ts.size, "teacher_spectrum", "must have size = \(ts.size) entries (got \(ts.teacherSpectrum.count))")
+        try r.require(ts.learningRate > 0 && ts.learningRate < 2, "learning_rate",
+                      "must be in (0, 2): the linear model's SGD update is unstable at alpha >= 2 (got \(ts.learningRate))")
+        try r.require(ts.batchSize >= 1, "batch_size", "must be at least 1 (got \(ts.batchSize))")
+        try r.require(ts.noiseStd >= 0, "noise_std", "must be non-negative (got \(ts.noiseStd))")
+        try r.require(ts.batchesPerEpoch >= 1, "batches_per_epoch", "must be at least 1")
+        try r.require(ts.epochs >= 1, "epochs", "must be at least 1")
+        try r.require(ts.initialStd >= 0, "initial_std", "must be non-negative")
+        return ts
+    }
+
+    /// The keys of `tanh_network` (SPEC §2.4), every default filled in.
+    private static func readTanhNetwork(_ r: ConfigReader) throws -> TanhNetworkConfig {
+        var c = TanhNetworkConfig()
+        c.inputs = try r.int("inputs", default: c.inputs)
+        c.inputFeatures = try r.int("input_features", default: c.inputFeatures)
+        c.hiddenUnits = try r.int("hidden_units", default: c.hiddenUnits)
+        c.learningRate = try r.double("learning_rate", default: c.learningRate)
+        c.initialWidth = try r.double("initial_width", default: c.initialWidth)
+        c.batchSize = try r.int("batch_size", default: c.batchSize)
+        c.batchesPerEpoch = try r.int("batches_per_epoch", default: c.batchesPerEpoch)
+        c.epochs = try r.int("epochs", default: c.epochs)
+        c.divergenceThreshold = try r.double("divergence_threshold", default: c.divergenceThreshold)
+        c.testSamples = try r.int("test_samples", default: c.testSamples)
+        try r.require(c.inputs >= 1, "inputs", "must be at least 1")
+        try r.require(c.inputFeatures >= 1, "input_features", "must be at least 1")
+        try r.require(c.hiddenUnits >= 2, "hidden_units", "must be at least 2: level spacings need two levels")
+        try r.require(c.learningRate > 0 && c.learningRate.isFinite, "learning_rate", "must be positive (got \(c.learningRate))")
+        try r.require(c.initialWidth >= 0, "initial_width", "must be non-negative")
+        try r.require(c.batchSize >= 1, "batch_size", "must be at least 1 (got \(c.batchSize))")
+        try r.require(c.batchesPerEpoch >= 1, "batches_per_epoch", "must be at least 1")
+        try r.require(c.epochs >= 1, "epochs", "must be at least 1")
+        try r.require(c.divergenceThreshold > 0, "divergence_threshold", "must be positive")
+        try r.require(c.testSamples >= 0, "test_samples", "must be non-negative")
+        return c
+    }
+
+    /// The keys of `linear_network` (SPEC §2.3), every default filled in: those of
+    /// `teacher_student` plus the hidden width and the divergence threshold.
+    private static func readLinearNetwork(_ r: ConfigReader) throws -> LinearNetworkConfig {
+        var c = LinearNetworkConfig()
+        c.base = try readTeacherStudent(r)
+        c.hiddenUnits = try r.int("hidden_units", default: c.base.size)
+        c.divergenceThreshold = try r.double("divergence_threshold", default: c.divergenceThreshold)
+        try r.require(c.hiddenUnits >= 1, "hidden_units", "must be at least 1")
+        try r.require(c.divergenceThreshold > 0, "divergence_threshold", "must be positive")
+        return c
     }
 }

@@ -77,6 +77,8 @@ enum HyperParameter {
         "mass": ("1", "lattice mass m of the target scalar field"),
         "visible_mass": ("1", "fixed visible mass mu of the RBM"),
         "sites": ("1", "sites N of the periodic lattice"),
+        "initial_width": ("1", "initial width sigma_W of the student, W ~ N(0, sigma_W^2/L)"),
+        "hidden_units": ("1", "hidden units H of the linear network"),
     ]
 
     static func units(_ name: String) -> String { known[name]?.units ?? "1" }

@@ -54,10 +54,10 @@ public struct GaussianRBMConfig: Sendable, Equatable, Codable {
 /// h | φ ~ N(σ_h² Wφ, σ_h²), φ | h ~ N(Wᵀh/μ², 1/μ²); marginal p(φ) = N(0, A⁻¹) with precision
 /// A = μ² − σ_h² WᵀW (a proper density only while A is positive definite).
 ///
-/// **Training.** Per update (= step): every chain b draws h | φ_b, then (k − 1) × (φ, h) and a
-/// last φ — the spec's "one h-sample, then k × (φ-sample, h-sample)" without the trailing
-/// h-sample, which the next update's first h-sample overwrites before anything reads it (same law,
-/// fewer draws). Then Ĉ = (1/|B|) Σ_b φ_b φ_bᵀ and W ← W + α(W K⁻¹ − σ_h² W Ĉ): the exact data term
+/// **Training.** Per update (= step): every chain b makes k Gibbs sweeps (h | φ_b, then φ | h) —
+/// the spec's "one h-sample, then k × (φ-sample, h-sample)" without the trailing h-sample, which
+/// the next update's first h-sample overwrites before anything reads it — drawn in one step from
+/// the exact k-sweep kernel (see `advance`: same law, N deviates per chain). Then Ĉ = (1/|B|) Σ_b φ_b φ_bᵀ and W ← W + α(W K⁻¹ − σ_h² W Ĉ): the exact data term
 /// (the target covariance K⁻¹ is known) minus the PCD model term. With Ĉ replaced by A⁻¹ the
 /// update is −α ∇_W KL(target ‖ model) (see `exactUpdateDirection`).
 ///
@@ -65,13 +65,14 @@ public struct GaussianRBMConfig: Sendable, Equatable, Codable {
 /// which start at φ = 1; resuming from a state continues the chains exactly.
 ///
 /// **Randomness.** W(0) ~ N(0, initialStd²) from the seed's `.initialisation` stream; the Gibbs
-/// draws of step s from its `.training` stream at block s · ⌈|B| k (N_h + N)/2⌉, chains in order,
-/// each chain's h then φ deviates in order.
+/// draws of step s from its `.training` stream at block s · ⌈|B| N/2⌉, chains in order, N
+/// deviates ξ per chain.
 ///
 /// **Failure.** A non-finite W or chain after step s (typically A lost positive definiteness and
-/// the chains ran away) stops the seed with `.failed(step: s + 1)`.
+/// the chains ran away) stops the seed with `.failed(step: s + 1)`; a k-sweep covariance Σ_k that
+/// overflows before its step (no Cholesky factor) with `.failed(step: s)`.
 ///
-/// Cost per step: O(|B| k N_h N) for the chains plus O(N_h N²) for the update.
+/// Cost per step: O(|B| N²) for the chains plus O(k N³ + N_h N²) for the kernel and the update.
 public struct GaussianRBM: EnsembleModel {
     public let config: GaussianRBMConfig
     public let runSeed: UInt64
@@ -105,7 +106,8 @@ public struct GaussianRBM: EnsembleModel {
     }
     public var fixedMatrices: [FixedMatrix] { [] }
 
-    var normalsPerStep: Int { config.batchSize * config.gibbsSweeps * (config.hiddenUnits + config.sites) }
+    /// One N-vector of deviates per chain and update (the composed Gibbs kernel, see `advance`).
+    var normalsPerStep: Int { config.batchSize * config.sites }
 
     public func initialise(seed: Int, state: UnsafeMutableBufferPointer<Double>) {
         var stream = RandomStream(runSeed: runSeed, seedIndex: UInt32(seed), purpose: .initialisation)
@@ -113,73 +115,119 @@ public struct GaussianRBM: EnsembleModel {
         for k in weightCount..<stateSize { state[k] = 1 }
     }
 
+    /// Advances the chains and weights through `count` updates.
+    ///
+    /// **The chains' k Gibbs sweeps in one draw.** A sweep h | φ ~ N(σ_h² Wφ, σ_h²),
+    /// φ' | h ~ N(Wᵀh/μ², 1/μ²) is the linear Gaussian map φ' = Mφ + η with M = (σ_h²/μ²) X,
+    /// X = WᵀW, and η ~ N(0, Σ₁), Σ₁ = (σ_h²/μ⁴) X + 1/μ², independent of φ. M and Σ₁ are
+    /// polynomials in X, so they commute, and k sweeps are φ_k = Mᵏφ + η_k with
+    /// η_k ~ N(0, Σ_k), Σ_k = Σ₁ Σ_{j<k} M²ʲ = (1/μ²) Σ_{j<2k} Mʲ: the same Markov kernel as the explicit sweeps
+    /// (identical law of every chain's trajectory at update boundaries, the only place anything
+    /// reads it), drawn as φ ← Mᵏφ + L ξ with L Lᵀ = Σ_k (Cholesky) and ξ ~ N(0, I_N). That is N
+    /// deviates per chain and update instead of k(N_h + N), and the per-update cost of Mᵏ, Σ_k and
+    /// L (≈ (k − 1)N³ + N_h N² + N³/6 multiply–adds) is shared by all |B| chains. Σ_k ⪰ 1/μ² is positive
+    /// definite for every finite W; when A = μ² − σ_h² X is not (M has eigenvalues > 1) the chains
+    /// run away exactly as explicit Gibbs sweeps would. `Tests/Baselines/gaussian_rbm.py` runs
+    /// the explicit sweeps; `GaussianRBMTests` checks the two kernels agree in distribution.
     public func advance(seed: Int, state: UnsafeMutableBufferPointer<Double>, from step: Int, count: Int) -> SeedStatus {
-        let n = config.sites
+        let n = config.sites, nn = n * n
         let nh = config.hiddenUnits
         let chains = config.batchSize
+        let sweeps = config.gibbsSweeps
         let muSquared = config.visibleMass * config.visibleMass
-        let phiStd = 1 / config.visibleMass
-        let hStd = GaussianRBMConfig.hiddenVariance.squareRoot()
         let hScale = GaussianRBMConfig.hiddenVariance
         let alpha = config.learningRate
         let blocksPerStep = UInt64((normalsPerStep + 1) / 2)
-        var h = [Double](repeating: 0, count: nh)
-        var c = [Double](repeating: 0, count: n * n)
-        var direction = [Double](repeating: 0, count: n * n)
-        var row = [Double](repeating: 0, count: n)
         let w = state.baseAddress!
         let phis = w + weightCount
         return targetCovariance.withUnsafeBufferPointer { kInverse in
-            for s in step..<(step + count) {
-                var stream = RandomStream(runSeed: runSeed, seedIndex: UInt32(seed), purpose: .training,
-                                          block: UInt64(s) * blocksPerStep)
-                for k in 0..<(n * n) { c[k] = 0 }
-                for b in 0..<chains {
-                    let phi = phis + b * n
-                    for _ in 0..<config.gibbsSweeps {
-                        // h | φ ~ N(σ_h² Wφ, σ_h²)
-                        for a in 0..<nh {
-                            var sum = 0.0
-                            for i in 0..<n { sum += w[a * n + i] * phi[i] }
-                            h[a] = hScale * sum + hStd * stream.nextNormal()
-                        }
-                        // φ | h ~ N(Wᵀh/μ², 1/μ²)
-                        for i in 0..<n {
-                            var sum = 0.0
-                            for a in 0..<nh { sum += w[a * n + i] * h[a] }
-                            phi[i] = sum / muSquared + phiStd * stream.nextNormal()
-                        }
-                    }
+            withUnsafeTemporaryAllocation(of: Double.self, capacity: 5 * nn + n + 2 * chains * n) { scratch -> SeedStatus in
+                let m = scratch.baseAddress!, mk = m + nn, power = mk + nn
+                let l = power + nn, temp = l + nn
+                let old = temp + nn, normals = old + n, uniforms = normals + chains * n
+                let c = power   // reused for Ĉ and the update direction once Mᵏ and L exist
+                for s in step..<(step + count) {
+                    // M = (σ_h²/μ²) WᵀW, exactly symmetric (upper triangle mirrored).
                     for i in 0..<n {
-                        for j in i..<n { c[i * n + j] += phi[i] * phi[j] }
+                        for j in i..<n {
+                            var v = 0.0
+                            for a in 0..<nh { v += w[a &* n &+ i] * w[a &* n &+ j] }
+                            m[i &* n &+ j] = v * (hScale / muSquared)
+                            m[j &* n &+ i] = m[i &* n &+ j]
+                        }
                     }
+                    // Σ_k = Σ₁ Σ_{j<k} M²ʲ = (1 + M)(1 + M² + … + M²ᵏ⁻²)/μ² = (1/μ²) Σ_{j<2k} Mʲ:
+                    // the powers M², …, M²ᵏ⁻¹ (Mᵏ among them) summed into l, then its Cholesky
+                    // factor in l's lower triangle. Powers of the symmetric M are symmetric, so
+                    // (Mʲ⁻¹M)_ab = row a of Mʲ⁻¹ · row b of M, upper triangle only.
+                    for k in 0..<nn { power[k] = m[k]; l[k] = m[k] }
+                    for i in 0..<n { l[i &* n &+ i] += 1 }
+                    if sweeps == 1 { for k in 0..<nn { mk[k] = m[k] } }
+                    if 2 * sweeps - 1 >= 2 {
+                        for j in 2...(2 * sweeps - 1) {
+                            for a in 0..<n {
+                                for b in a..<n {
+                                    var v = 0.0
+                                    for i in 0..<n { v += power[a &* n &+ i] * m[b &* n &+ i] }
+                                    temp[a &* n &+ b] = v
+                                    temp[b &* n &+ a] = v
+                                }
+                            }
+                            for k in 0..<nn { power[k] = temp[k]; l[k] += temp[k] }
+                            if j == sweeps { for k in 0..<nn { mk[k] = temp[k] } }
+                        }
+                    }
+                    for k in 0..<nn { l[k] /= muSquared }
+                    guard SmallSPDMatrix.factor(UnsafeMutableBufferPointer(start: l, count: nn), n: n) else {
+                        return .failed(step: s)
+                    }
+                    var stream = RandomStream(runSeed: runSeed, seedIndex: UInt32(seed), purpose: .training,
+                                              block: UInt64(s) * blocksPerStep)
+                    stream.fillNormals(normals, count: chains * n, scratch: uniforms)
+                    for k in 0..<nn { c[k] = 0 }
+                    for b in 0..<chains {
+                        let phi = phis + b &* n
+                        let xi = normals + b &* n
+                        for i in 0..<n { old[i] = phi[i] }
+                        for i in 0..<n {
+                            var v = 0.0
+                            for j in 0..<n { v += mk[i &* n &+ j] * old[j] }
+                            for j in 0...i { v += l[i &* n &+ j] * xi[j] }
+                            phi[i] = v
+                        }
+                        for i in 0..<n {
+                            let pi = phi[i]
+                            for j in i..<n { c[i &* n &+ j] += pi * phi[j] }
+                        }
+                    }
+                    // K⁻¹ − σ_h² Ĉ (symmetric), then W ← W + α W (K⁻¹ − σ_h² Ĉ).
+                    let weight = hScale / Double(chains)
+                    for i in 0..<n {
+                        for j in i..<n {
+                            let d = kInverse[i &* n &+ j] - weight * c[i &* n &+ j]
+                            c[i &* n &+ j] = d
+                            c[j &* n &+ i] = d
+                        }
+                    }
+                    var check = 0.0
+                    for a in 0..<nh {
+                        // Row a of W (K⁻¹ − σ_h² Ĉ) from the old row a, then written back.
+                        let row = w + a &* n
+                        for j in 0..<n { temp[j] = 0 }
+                        for i in 0..<n {
+                            let wi = row[i]
+                            for j in 0..<n { temp[j] += wi * c[i &* n &+ j] }
+                        }
+                        for j in 0..<n {
+                            row[j] += alpha * temp[j]
+                            check += row[j]
+                        }
+                    }
+                    for k in 0..<(chains * n) { check += phis[k] }
+                    if !check.isFinite { return .failed(step: s + 1) }
                 }
-                // K⁻¹ − σ_h² Ĉ (symmetric), then W ← W + α W (K⁻¹ − σ_h² Ĉ).
-                let weight = hScale / Double(chains)
-                for i in 0..<n {
-                    for j in i..<n {
-                        let d = kInverse[i * n + j] - weight * c[i * n + j]
-                        direction[i * n + j] = d
-                        direction[j * n + i] = d
-                    }
-                }
-                var check = 0.0
-                for a in 0..<nh {
-                    // Row a of W (K⁻¹ − σ_h² Ĉ) from the old row a, then written back.
-                    for j in 0..<n {
-                        var sum = 0.0
-                        for i in 0..<n { sum += w[a * n + i] * direction[i * n + j] }
-                        row[j] = sum
-                    }
-                    for j in 0..<n {
-                        w[a * n + j] += alpha * row[j]
-                        check += w[a * n + j]
-                    }
-                }
-                for k in 0..<(chains * n) { check += phis[k] }
-                if !check.isFinite { return .failed(step: s + 1) }
+                return .ok
             }
-            return .ok
         }
     }
 

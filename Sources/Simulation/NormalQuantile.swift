@@ -11,16 +11,26 @@ import RealModule
 public func normalQuantile(_ p: Double) -> Double {
     precondition(p > 0 && p < 1, "normalQuantile needs 0 < p < 1, got \(p)")
     let q = p - 0.5
-    if abs(q) <= 0.425 {
-        let r = 0.180625 - q * q
-        let numerator = (((((((2.5090809287301226727e+3 * r + 3.3430575583588128105e+4) * r + 6.7265770927008700853e+4) * r
-            + 4.5921953931549871457e+4) * r + 1.3731693765509461125e+4) * r + 1.9715909503065514427e+3) * r
-            + 1.3314166789178437745e+2) * r + 3.3871328727963666080e+0)
-        let denominator = (((((((5.2264952788528545610e+3 * r + 2.8729085735721942674e+4) * r + 3.9307895800092710610e+4) * r
-            + 2.1213794301586595867e+4) * r + 5.3941960214247511077e+3) * r + 6.8718700749205790830e+2) * r
-            + 4.2313330701600911252e+1) * r + 1.0)
-        return q * numerator / denominator
-    }
+    if abs(q) <= 0.425 { return centralNormalQuantile(q) }
+    return tailNormalQuantile(p, q)
+}
+
+/// Φ⁻¹(½ + q) for |q| ≤ 0.425: AS 241's first rational approximation (branch-free).
+@inlinable @inline(__always) @usableFromInline
+func centralNormalQuantile(_ q: Double) -> Double {
+    let r = 0.180625 - q * q
+    let numerator = (((((((2.5090809287301226727e+3 * r + 3.3430575583588128105e+4) * r + 6.7265770927008700853e+4) * r
+        + 4.5921953931549871457e+4) * r + 1.3731693765509461125e+4) * r + 1.9715909503065514427e+3) * r
+        + 1.3314166789178437745e+2) * r + 3.3871328727963666080e+0)
+    let denominator = (((((((5.2264952788528545610e+3 * r + 2.8729085735721942674e+4) * r + 3.9307895800092710610e+4) * r
+        + 2.1213794301586595867e+4) * r + 5.3941960214247511077e+3) * r + 6.8718700749205790830e+2) * r
+        + 4.2313330701600911252e+1) * r + 1.0)
+    return q * numerator / denominator
+}
+
+/// Φ⁻¹(p) for |p − ½| > 0.425, q = p − ½: AS 241's two tail approximations.
+@inlinable @usableFromInline
+func tailNormalQuantile(_ p: Double, _ q: Double) -> Double {
     var r = (-Double.log(q < 0 ? p : 1 - p)).squareRoot()
     let magnitude: Double
     if r <= 5 {
@@ -41,4 +51,15 @@ public func normalQuantile(_ p: Double) -> Double {
             + 5.99832206555887937690e-1) * r + 1.0)
     }
     return q < 0 ? -magnitude : magnitude
+}
+
+/// `out[i] = normalQuantile(p[i])` for every i, bit for bit, faster for many values: the central
+/// approximation (85 % of uniforms) runs for every element in one branch-free loop that the
+/// compiler vectorises and pipelines, then the tails are redone one by one.
+///
+/// Precondition: every p[i] in (0, 1) (checked in the tail pass); `out` at least as long as `p`.
+@inlinable
+public func normalQuantiles(_ p: UnsafeBufferPointer<Double>, into out: UnsafeMutablePointer<Double>) {
+    for i in 0..<p.count { out[i] = centralNormalQuantile(p[i] - 0.5) }
+    for i in 0..<p.count where !(abs(p[i] - 0.5) <= 0.425) { out[i] = normalQuantile(p[i]) }
 }

@@ -72,6 +72,27 @@ public struct RandomStream: Sendable {
         return normalQuantile(u1)
     }
 
+    /// Fills `count` values at `out` with exactly the deviates `count` calls of `nextNormal()`
+    /// would return (same blocks, same order, same spare), through the batched quantile
+    /// `normalQuantiles`; `scratch` holds at least `count` values for the uniforms.
+    @inlinable
+    public mutating func fillNormals(_ out: UnsafeMutablePointer<Double>, count: Int, scratch: UnsafeMutablePointer<Double>) {
+        var start = 0
+        if count > 0, let z = spareNormal {
+            out[0] = z
+            spareNormal = nil
+            start = 1
+        }
+        let pairs = (count - start) / 2
+        for k in 0..<pairs {
+            let (u1, u2) = nextUniformPair()
+            scratch[2 &* k] = u1
+            scratch[2 &* k &+ 1] = u2
+        }
+        normalQuantiles(UnsafeBufferPointer(start: scratch, count: 2 * pairs), into: out + start)
+        if start + 2 * pairs < count { out[count - 1] = nextNormal() }
+    }
+
     /// Fills `buffer` with independent N(0, std²) deviates.
     @inlinable
     public mutating func fillNormal(_ buffer: UnsafeMutableBufferPointer<Double>, std: Double = 1) {

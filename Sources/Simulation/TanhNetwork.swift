@@ -464,16 +464,39 @@ public struct TanhNetwork: EnsembleModel {
     }
 
     /// Training loss over the whole data set and the Frobenius norm of its gradient. O(n K L).
+    ///
+    /// The same arithmetic as summing `forEachPerSampleGradient`'s G_n (bit for bit), without
+    /// materialising each K × L matrix: row a of the sum gains δ_n,a s⁰_n in place.
     public func measure(seed: Int, state: UnsafeBufferPointer<Double>) -> Measurement {
-        let w = Array(state)
+        precondition(state.count == stateSize, "state has \(state.count) values, expected \(stateSize)")
+        let l = config.inputFeatures, k = config.hiddenUnits, n = config.trainingSamples
         var lossSum = 0.0
         var sum = [Double](repeating: 0, count: stateSize)
-        forEachPerSampleGradient(seed: seed, weights: w) { _, loss, g in
-            lossSum += loss
-            for i in 0..<sum.count { sum[i] += g[i] }
+        var h = [Double](repeating: 0, count: k)
+        features.withUnsafeBufferPointer { table in
+            readouts.withUnsafeBufferPointer { readouts in
+                targets.withUnsafeBufferPointer { targets in
+                    sum.withUnsafeMutableBufferPointer { g in
+                        h.withUnsafeMutableBufferPointer { h in
+                            let z = readouts.baseAddress! + seed * k
+                            for sample in 0..<n {
+                                let s = table.baseAddress! + (seed * n + sample) * l
+                                let e = Self.output(state.baseAddress!, features: s, readout: z, l: l, k: k, hidden: h.baseAddress!)
+                                    - targets[seed * n + sample]
+                                lossSum += 0.5 * e * e
+                                for a in 0..<k {
+                                    let delta = e * z[a] * (1 - h[a] * h[a])
+                                    let row = g.baseAddress! + a * l
+                                    for j in 0..<l { row[j] += delta * s[j] }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
         }
-        let n = Double(config.trainingSamples)
-        let norm = sum.map { ($0 / n) * ($0 / n) }.reduce(0, +).squareRoot()
-        return Measurement(loss: lossSum / n, gradientNorm: norm)
+        let count = Double(n)
+        let norm = sum.map { ($0 / count) * ($0 / count) }.reduce(0, +).squareRoot()
+        return Measurement(loss: lossSum / count, gradientNorm: norm)
     }
 }

@@ -84,7 +84,7 @@ public struct TeacherStudent: EnsembleModel {
             let o = RandomMatrices.haarOrthogonal(n, stream: &teacherStream)
             let teacher = RandomMatrices.rotatedDiagonal(o, spectrum: config.teacherSpectrum)
             var dataStream = RandomStream(runSeed: runSeed, seedIndex: index, purpose: .data)
-            let c = Self.batchCovariances(config, stream: &dataStream)
+            let c = Self.batchCovariances(size: n, batchSize: config.batchSize, batches: batches, stream: &dataStream)
             return (teacher, c)
         } store: { copy, result in
             teachers.replaceSubrange((copy * nn)..<((copy + 1) * nn), with: result.0)
@@ -125,13 +125,13 @@ public struct TeacherStudent: EnsembleModel {
     }
 
     /// C_B = (1/|B|) Σ_{n∈B} x_n x_nᵀ for each consecutive batch of a fresh N(0, I) data set.
-    static func batchCovariances(_ config: TeacherStudentConfig, stream: inout RandomStream) -> [Double] {
-        let n = config.size
-        var c = [Double](repeating: 0, count: config.batchesPerEpoch * n * n)
+    /// [batch][N²], row-major; also the data of the linear network (`LinearNetwork`).
+    static func batchCovariances(size n: Int, batchSize: Int, batches: Int, stream: inout RandomStream) -> [Double] {
+        var c = [Double](repeating: 0, count: batches * n * n)
         var x = [Double](repeating: 0, count: n)
-        let weight = 1 / Double(config.batchSize)
-        for b in 0..<config.batchesPerEpoch {
-            for _ in 0..<config.batchSize {
+        let weight = 1 / Double(batchSize)
+        for b in 0..<batches {
+            for _ in 0..<batchSize {
                 for i in 0..<n { x[i] = stream.nextNormal() }
                 for i in 0..<n {
                     for j in 0..<n { c[(b * n + i) * n + j] += weight * x[i] * x[j] }

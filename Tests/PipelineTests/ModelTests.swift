@@ -10,6 +10,10 @@ import Spectra
     ("model = \"matrix_ou\"\ncentre = [0.0, 1.0, 2.0]\ntemperature = 0.01\nsteps = 200", "W", "eigenvalues", ["temperature", "time_step", "size"]),
     ("model = \"dyson_brownian_motion\"\ncentres = [0.0, 0.0, 0.0, 0.0]\nsteps = 200\ntime_step = 0.01", "W", "eigenvalues", ["beta", "temperature", "confinement", "time_step", "size"]),
     ("model = \"gaussian_rbm\"\nsites = 4\nhidden_units = 4\nsteps = 100\nbatch_size = 8", "WtW", "eigenvalues", ["learning_rate", "batch_size", "temperature", "mass", "visible_mass", "sites"]),
+    ("model = \"tanh_network\"\nhidden_units = 4\ninput_features = 8\nbatches_per_epoch = 10\nepochs = 10", "WWt", "eigenvalues",
+     ["learning_rate", "batch_size", "temperature", "initial_width"]),
+    ("model = \"linear_network\"\nsize = 3\nteacher_spectrum = [2.0, 2.0, 1.0]\nbatches_per_epoch = 10\nepochs = 20", "W", "singular_values",
+     ["learning_rate", "batch_size", "noise_std", "temperature", "size", "hidden_units"]),
 ])
 func everyModelRunsThroughTheAnalysisStages(config: String, transform: String, quantity: String, parameters: [String]) throws {
     let scratch = try Scratch()
@@ -19,7 +23,7 @@ func everyModelRunsThroughTheAnalysisStages(config: String, transform: String, q
     #expect(try run.root().stringArrayAttribute("hyper_parameters") == parameters)
     let steps = try run.root().read("step", as: Int64.self)
     #expect(steps.first == 0 && steps.count == 11, "default schedule: 10 intervals, got \(steps)")
-    let matrix = try run.root().attribute("model", as: String.self) == "gaussian_rbm" ? "W" : (config.contains("dyson") ? "levels" : "W")
+    let matrix = config.contains("dyson") ? "levels" : (config.contains("linear_network") ? "product" : "W")
     var snapshot = SnapshotConfig()
     snapshot.matrix = matrix
     snapshot.transform = MatrixTransform(rawValue: transform)!
@@ -43,12 +47,21 @@ func everyModelRunsThroughTheAnalysisStages(config: String, transform: String, q
 
 @Test func modelConfigurationsRoundTripThroughTheirCanonicalText() throws {
     for text in ["model = \"matrix_ou\"\nensemble = \"gue\"", "model = \"dyson_brownian_motion\"\nbeta = 4",
-                 "model = \"gaussian_rbm\"\nmass = 1.5", "size = 3"] {
+                 "model = \"gaussian_rbm\"\nmass = 1.5", "size = 3", "model = \"tanh_network\"\ninitial_width = 4.0",
+                 "model = \"linear_network\"\nsize = 3\nhidden_units = 5"] {
         let config = try StageConfigFile.simulate(text, source: "t")
         #expect(try StageConfigFile.simulate(config.toml, source: "t") == config)
     }
     #expect(throws: DysonError.self) { try StageConfigFile.simulate("model = \"dyson_brownian_motion\"\nbeta = 3", source: "t") }
     #expect(throws: DysonError.self) { try StageConfigFile.simulate("model = \"gaussian_rbm\"\nsize = 3", source: "t") }
+    #expect(throws: DysonError.self) { try StageConfigFile.simulate("model = \"tanh_network\"\nnoise_std = 0.1", source: "t") }
+    #expect(throws: DysonError.self) { try StageConfigFile.simulate("model = \"linear_network\"\nsize = 3\nteacher_spectrum = [1.0]", source: "t") }
+    // Every key and its default is written into the canonical text.
+    let tanh = try StageConfigFile.simulate("model = \"tanh_network\"", source: "t").toml
+    for key in ["inputs", "input_features", "hidden_units", "learning_rate", "initial_width", "batch_size",
+                "batches_per_epoch", "epochs", "divergence_threshold", "test_samples"] {
+        #expect(tanh.contains("\n\(key) = ") || tanh.hasPrefix("\(key) = "), "tanh_network: \(key) missing from \(tanh)")
+    }
 }
 
 @Test func aLogarithmicScheduleSpansTheRunInLogTime() throws {

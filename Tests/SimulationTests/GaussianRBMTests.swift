@@ -157,6 +157,52 @@ struct GaussianRBMTests {
         print("RBM: final KL mean \(loss.reduce(0, +) / Double(seeds))")
     }
 
+    /// The composed k-sweep kernel (one draw per chain and update) against explicit Gibbs sweeps
+    /// h | φ ~ N(σ_h² Wφ, σ_h²), φ | h ~ N(Wᵀh/μ², 1/μ²) written out here with an independent
+    /// stream: one update (α = 0, k = 1, 2, 3) of 20 000 chains from φ = 1 each way. N = 4, N_h = 3,
+    /// W ~ N(0, 0.7²) (‖M‖ ≈ 0.4, so Mᵏφ is far from both 0 and 1). Every mean component and
+    /// covariance entry agrees within 4 standard errors of the difference of two samples of
+    /// n = 20 000: √(2Σ_ii/n) for means, √(2(Σ_ii Σ_jj + Σ_ij²)/n) for covariances.
+    @Test(arguments: [1, 2, 3])
+    func composedKernelMatchesExplicitGibbsSweeps(sweeps: Int) throws {
+        var c = rbmConfig(sites: 4, hidden: 3, chains: 20_000, steps: 1)
+        c.gibbsSweeps = sweeps
+        c.learningRate = 0
+        c.initialStd = 0.7
+        let model = GaussianRBM(config: c, runSeed: 6)
+        let n = 4, nh = 3, chains = 20_000
+        let last = try ensembleSnapshotsEvery(model, seeds: 1, threads: 1, every: 1).last!.states
+        let w = Array(last[0..<(nh * n)])
+        let composed = Array(last[(nh * n)...])
+        var stream = RandomStream(runSeed: 123, seedIndex: 0, purpose: .evaluation)
+        var explicit = [Double](repeating: 1, count: chains * n)
+        for b in 0..<chains {
+            for _ in 0..<sweeps {
+                let h = (0..<nh).map { a in (0..<n).map { w[a * n + $0] * explicit[b * n + $0] }.reduce(0, +) + stream.nextNormal() }
+                for i in 0..<n { explicit[b * n + i] = (0..<nh).map { w[$0 * n + i] * h[$0] }.reduce(0, +) / 9 + stream.nextNormal() / 3 }
+            }
+        }
+        func moments(_ x: [Double]) -> (mean: [Double], covariance: [Double]) {
+            let mean = (0..<n).map { i in (0..<chains).map { x[$0 * n + i] }.reduce(0, +) / Double(chains) }
+            var cov = [Double](repeating: 0, count: n * n)
+            for b in 0..<chains { for i in 0..<n { for j in 0..<n { cov[i * n + j] += (x[b * n + i] - mean[i]) * (x[b * n + j] - mean[j]) } } }
+            return (mean, cov.map { $0 / Double(chains - 1) })
+        }
+        let (a, e) = (moments(composed), moments(explicit))
+        let count = Double(chains)
+        for i in 0..<n {
+            let sii = e.covariance[i * n + i]
+            #expect(abs(a.mean[i] - e.mean[i]) < 4 * (2 * sii / count).squareRoot(), "mean \(i): \(a.mean[i]) vs \(e.mean[i])")
+            for j in 0..<n {
+                let sij = e.covariance[i * n + j], sjj = e.covariance[j * n + j]
+                let error = (2 * (sii * sjj + sij * sij) / count).squareRoot()
+                #expect(abs(a.covariance[i * n + j] - sij) < 4 * error, "covariance [\(i),\(j)]")
+            }
+        }
+        // The start φ = 1 is not forgotten in k ≤ 3 sweeps: the test sees the mean Mᵏ·1.
+        #expect(e.mean.map { abs($0) }.max()! > 10 * (2 * e.covariance[0] / count).squareRoot())
+    }
+
     @Test func resultsDoNotDependOnThreads() throws {
         let c = rbmConfig(chains: 8, steps: 60)
         let model = GaussianRBM(config: c, runSeed: 42)
