@@ -26,7 +26,7 @@ extension ReportStage {
                       + "clustered by spectrum; the nearest of four laws by KS distance. Expected β: \(expectedSource(index, beta)); "
                       + "both laws are small-matrix surmises, which differ from large spectra by a few per cent.", "",
                       head + "Brody ω | ratio β | pull (β) | nearest law |", rule + "---|---|---|---|"]
-            for e in 0..<index.ensembleCount {
+            for e in shownEnsembles(index) {
                 let d = Array(distance[(4 * e)..<(4 * e + 4)])
                 let nearest = d.indices.min { d[$0] < d[$1] }.map { laws[$0] } ?? "—"
                 lines.append(coordinates(e) + "\(omega[e].formatted) | \(ratioBeta[e].formatted) | \(pull(ratioBeta[e], expected[e])) | \(nearest) |")
@@ -43,7 +43,7 @@ extension ReportStage {
                       + (expectedT != nil ? "; the direct Dyson Brownian motion's stationary law has T = T_model/κ exactly." : "."), "",
                       head + "β | pull (β: \(expectedSource(index, beta))) | T |" + (expectedT != nil ? " T theory | pull |" : ""),
                       rule + "---|---|---|" + (expectedT != nil ? "---|---|" : "")]
-            for e in 0..<index.ensembleCount {
+            for e in shownEnsembles(index) {
                 var row = coordinates(e) + "\(gasBeta[e].formatted) | \(pull(gasBeta[e], expected[e])) | \(temperature[e].formatted) |"
                 if let expectedT { row += " \(format(expectedT[e])) | \(pull(temperature[e], expectedT[e])) |" }
                 lines.append(row)
@@ -59,7 +59,7 @@ extension ReportStage {
             lines += ["## Density: \(law.replacingOccurrences(of: "_", with: " "))", "",
                       "Fitted to each ensemble's pooled levels (\(try group.attribute("method", as: String.self))); χ² of the histogram against the fit.", "",
                       head + names.map { $0 + " | " }.joined() + "χ²/dof |", rule + String(repeating: "---|", count: names.count + 1)]
-            for e in 0..<index.ensembleCount {
+            for e in shownEnsembles(index) {
                 let k = names.count
                 lines.append(coordinates(e) + (0..<k).map { Estimate(value: value[e * k + $0], error: error[e * k + $0]).formatted + " | " }.joined()
                              + String(format: "%.1f / %d |", chi2[e], dof[e]))

@@ -28,6 +28,11 @@ public enum ReportStage {
 
         var lines = ["# \(title)", "",
                      "dyson \(dysonVersion), from `\(input)` (\(index.model), \(index.ensembleCount) ensembles).", ""]
+        let shown = shownEnsembles(index)
+        if shown.count < index.ensembleCount {
+            lines += ["Tables show the \(shown.count) ensembles at the last snapshot of each set of hyper-parameters"
+                      + (shown.count == tableRows ? " (the first \(tableRows))" : "") + "; `\(input)` holds all \(index.ensembleCount).", ""]
+        }
         let theories = (0..<index.ensembleCount).map { Theory.meanPairSpacing(index, ensemble: $0) }
         let predicts = theories.allSatisfy { $0 != nil }
         let labels = index.parameterNames.filter { $0 != "size" && $0 != "time_step" }
@@ -42,7 +47,7 @@ public enum ReportStage {
         header += " KS D | KS p | surmise |"
         rule += "---|---|---|"
         lines += [header, rule]
-        for e in 0..<index.ensembleCount {
+        for e in shownEnsembles(index) {
             for p in 0..<pairs {
                 let k = e * pairs + p
                 var row = "| \(e) | \(index.step[e]) | " + labels.map { format(index.parameter($0)?[e]) + " | " }.joined()
@@ -70,7 +75,7 @@ public enum ReportStage {
                       + "GSE 0.6744, Poisson 0.3863; small spectra and edge levels shift them.", "",
                       "| ensemble | step | " + labels.map { $0 + " | " }.joined() + "⟨r̃⟩ |",
                       "|---|---|" + String(repeating: "---|", count: labels.count) + "---|"]
-            for e in 0..<index.ensembleCount {
+            for e in shownEnsembles(index) {
                 lines.append("| \(e) | \(index.step[e]) | " + labels.map { format(index.parameter($0)?[e]) + " | " }.joined()
                              + Estimate(value: ratio[e], error: ratioError[e]).formatted + " |")
             }
@@ -107,7 +112,7 @@ public enum ReportStage {
                       + "so a single slope over several α is itself an approximation (χ² measures it).", "",
                       "| ensemble | α | a measured | a(α) theory | pull |", "|---|---|---|---|---|"]
             let pairs = ratio.count / index.ensembleCount
-            for e in 0..<index.ensembleCount {
+            for e in shownEnsembles(index) {
                 let theory = Theory.teacherStudentSlope(learningRate: alpha[e])
                 let k = e * pairs  // the first pair; a 2 × 2 student has one
                 let measured = Estimate(value: ratio[k], error: ratioError[k])
@@ -134,7 +139,7 @@ public enum ReportStage {
                      "λ = μ² − x̄ of each pair against the nearest degenerate lattice eigenvalue κ_k = m² + 2 − 2cos(2πk/N); "
                      + "SPEC §2.2 expects λ/κ → 1 as α/|B| → 0.", "",
                      "| ensemble | temperature | pair | λ | κ_k | λ/κ |", "|---|---|---|---|---|---|"]
-        for e in 0..<index.ensembleCount {
+        for e in shownEnsembles(index) {
             let n = Int(sites[e])
             let kappas = (1..<((n + 1) / 2)).map { mass[e] * mass[e] + 2 - 2 * Foundation.cos(2 * Double.pi * Double($0) / Double(n)) }
             for p in 0..<pairs {
@@ -171,6 +176,22 @@ public enum ReportStage {
         return lines
     }
 
+    /// Reports list at most this many ensembles per table.
+    static let tableRows = 40
+
+    /// Every ensemble, or — when there are more than `tableRows` (e.g. one per snapshot of a
+    /// time-resolved run) — the last snapshot of each set of hyper-parameters, at most `tableRows`.
+    static func shownEnsembles(_ index: EnsembleIndex) -> [Int] {
+        guard index.ensembleCount > tableRows else { return Array(0..<index.ensembleCount) }
+        var last: [[Double]: Int] = [:]
+        for e in 0..<index.ensembleCount {
+            let key = index.parameterValues.map { $0[e] }
+            if let seen = last[key], index.step[seen] >= index.step[e] { continue }
+            last[key] = e
+        }
+        return Array(last.values.sorted().prefix(tableRows))
+    }
+
     static func format(_ value: Double?) -> String {
         guard let value else { return "—" }
         return value == value.rounded() && abs(value) < 1e6 ? String(Int(value)) : String(format: "%.4g", value)
@@ -180,7 +201,8 @@ public enum ReportStage {
 extension Estimate {
     /// "0.01437 ± 0.00014": the value to the precision its error warrants (two significant digits of error).
     var formatted: String {
-        guard error > 0, error.isFinite else { return String(format: "%.5g", value) }
+        // A spread at rounding level (e.g. identical deterministic starts) is no error bar.
+        guard error > 1e-12 * Swift.abs(value), error.isFinite else { return String(format: "%.5g", value) }
         let digits = max(0, 1 - Int(Foundation.floor(Foundation.log10(error))))
         return String(format: "%.\(digits)f ± %.\(digits)f", value, error)
     }
