@@ -1,6 +1,6 @@
 /// The parameter updates of the transformer: AdamW and plain SGD, with the learning rate of
 /// ``TransformerConfig/learningRate(atStep:)`` (linear warm-up, cosine decay).
-enum Optimiser {
+enum ParameterUpdate {
     /// One AdamW step t = step + 1 (Loshchilov & Hutter, arXiv:1711.05101; PyTorch's `AdamW`):
     ///
     ///     m ← β₁m + (1 − β₁)g,   v ← β₂v + (1 − β₂)g²

@@ -35,7 +35,7 @@ public struct TransformerConfig: Sendable, Equatable, Codable {
     public var learningRate = 1e-3
     /// Sequences per mini-batch |B|.
     public var batchSize = 16
-    public var steps = 2000
+    public var steps = 1000
     /// Linear warm-up from 0 to α over these steps, then cosine decay to minLearningRate at `steps`.
     public var warmupSteps = 100
     public var minLearningRate = 1e-4

@@ -83,10 +83,10 @@ public struct TransformerModel: EnsembleModel {
             gradient.withUnsafeBufferPointer { g in
                 switch config.optimiser {
                 case .adamw:
-                    Optimiser.adamw(theta: theta, first: theta + p, second: theta + 2 * p, gradient: g.baseAddress!,
+                    ParameterUpdate.adamw(theta: theta, first: theta + p, second: theta + 2 * p, gradient: g.baseAddress!,
                                     layout: transformer.layout, config: config, step: s)
                 case .sgd:
-                    Optimiser.sgd(theta: theta, gradient: g.baseAddress!, count: p, config: config, step: s)
+                    ParameterUpdate.sgd(theta: theta, gradient: g.baseAddress!, count: p, config: config, step: s)
                 }
             }
         }

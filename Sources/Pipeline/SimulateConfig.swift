@@ -1,3 +1,4 @@
+import LanguageModel
 import Simulation
 import TOMLKit
 
@@ -78,8 +79,9 @@ public enum ModelSettings: Sendable, Equatable {
     case matrixOrnsteinUhlenbeck(MatrixOrnsteinUhlenbeckConfig)
     case dysonBrownianMotion(DysonBrownianMotionConfig)
     case gaussianRBM(GaussianRBMConfig)
+    case transformer(TransformerConfig)
 
-    public static let names = ["teacher_student", "matrix_ou", "dyson_brownian_motion", "gaussian_rbm"]
+    public static let names = ["teacher_student", "matrix_ou", "dyson_brownian_motion", "gaussian_rbm", "transformer"]
 
     public var name: String {
         switch self {
@@ -87,12 +89,14 @@ public enum ModelSettings: Sendable, Equatable {
         case .matrixOrnsteinUhlenbeck: "matrix_ou"
         case .dysonBrownianMotion: "dyson_brownian_motion"
         case .gaussianRBM: "gaussian_rbm"
+        case .transformer: "transformer"
         }
     }
 
     /// Reads the keys of model `name`, with every default filled in, and validates them.
     init(name: String, _ r: ConfigReader) throws {
         switch name {
+        case "transformer": self = .transformer(try TransformerConfig(r))
         case "matrix_ou":
             var c = MatrixOrnsteinUhlenbeckConfig()
             c.centre = try r.doubles("centre", default: c.centre)
@@ -185,6 +189,7 @@ public enum ModelSettings: Sendable, Equatable {
             ["sites": c.sites, "hidden_units": c.hiddenUnits, "mass": c.mass, "visible_mass": c.visibleMass,
              "learning_rate": c.learningRate, "batch_size": c.batchSize, "gibbs_sweeps": c.gibbsSweeps,
              "steps": c.steps, "initial_std": c.initialStd]
+        case .transformer(let c): c.tomlEntries
         }
     }
 
@@ -202,6 +207,7 @@ public enum ModelSettings: Sendable, Equatable {
         case .gaussianRBM(let c):
             [("learning_rate", c.learningRate), ("batch_size", Double(c.batchSize)), ("temperature", c.temperature),
              ("mass", c.mass), ("visible_mass", c.visibleMass), ("sites", Double(c.sites))]
+        case .transformer(let c): c.hyperParameters
         }
     }
 
@@ -211,6 +217,7 @@ public enum ModelSettings: Sendable, Equatable {
         case .matrixOrnsteinUhlenbeck(let c): c.steps
         case .dysonBrownianMotion(let c): c.steps
         case .gaussianRBM(let c): c.steps
+        case .transformer(let c): c.steps
         }
     }
 
@@ -221,6 +228,7 @@ public enum ModelSettings: Sendable, Equatable {
         case .matrixOrnsteinUhlenbeck(let c): max(1, Int((1 / c.timeStep).rounded(.up)))
         case .dysonBrownianMotion(let c): max(1, Int((1 / c.timeStep).rounded(.up)))
         case .gaussianRBM: 1
+        case .transformer(let c): c.nominalStepsPerEpoch
         }
     }
 
@@ -230,6 +238,7 @@ public enum ModelSettings: Sendable, Equatable {
         case .matrixOrnsteinUhlenbeck(let c): MatrixOrnsteinUhlenbeck(config: c, runSeed: runSeed, seeds: seeds)
         case .dysonBrownianMotion(let c): DysonBrownianMotion(config: c, runSeed: runSeed, seeds: seeds)
         case .gaussianRBM(let c): GaussianRBM(config: c, runSeed: runSeed)
+        case .transformer(let c): TransformerModel(config: c, runSeed: runSeed, seeds: seeds, threads: threads)
         }
     }
 }

@@ -69,6 +69,11 @@ enum HyperParameter {
         "mass": ("1", "lattice mass m of the target scalar field"),
         "visible_mass": ("1", "fixed visible mass mu of the RBM"),
         "sites": ("1", "sites N of the periodic lattice"),
+        "layers": ("1", "transformer blocks"),
+        "heads": ("1", "attention heads per block"),
+        "embedding": ("1", "width C of the transformer's residual stream"),
+        "context": ("tokens", "context length T of the transformer"),
+        "weight_decay": ("1", "decoupled weight decay lambda of AdamW"),
     ]
 
     static func units(_ name: String) -> String { known[name]?.units ?? "1" }
