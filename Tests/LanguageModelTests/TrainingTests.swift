@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import LanguageModel
 import Fitting
@@ -77,12 +78,13 @@ struct TrainingTests {
         c.evaluationSequences = 32
         let model = TransformerModel(config: c, runSeed: 3, seeds: 1, threads: 1)
         var state = [Double](repeating: 0, count: model.stateSize)
-        let (initial, final) = state.withUnsafeMutableBufferPointer { s -> (Double, Double) in
+        let (initial, final, status) = state.withUnsafeMutableBufferPointer { s -> (Double, Double, SeedStatus) in
             model.initialise(seed: 0, state: s)
             let initial = model.measure(seed: 0, state: UnsafeBufferPointer(s)).loss
-            #expect(model.advance(seed: 0, state: s, from: 0, count: c.steps) == .ok)
-            return (initial, model.measure(seed: 0, state: UnsafeBufferPointer(s)).loss)
+            let status = model.advance(seed: 0, state: s, from: 0, count: c.steps)
+            return (initial, model.measure(seed: 0, state: UnsafeBufferPointer(s)).loss, status)
         }
+        #expect(status == .ok)
         let uniform = log(Double(model.corpus.vocabularySize))
         let unigram = model.corpus.unigramEntropy
         // At σ = 0.02 the logits are O(0.02·√C·0.02), so the loss is ln V within 1 %.
@@ -110,7 +112,7 @@ struct TrainingTests {
         _ = b.withUnsafeMutableBufferPointer { model.advance(seed: 0, state: $0, from: 0, count: 4) }
         _ = b.withUnsafeMutableBufferPointer { model.advance(seed: 0, state: $0, from: 4, count: 6) }
         #expect(a == b)
-        #expect(a.allSatisfy(\.isFinite))
+        #expect(a.allSatisfy { $0.isFinite })
     }
 
     /// The generated corpus: reproducible, at least the requested size, and split at a
@@ -123,5 +125,22 @@ struct TrainingTests {
         let fraction = Double(a.splitIndex) / Double(a.tokens.count)
         #expect(fraction > 0.89 && fraction < 0.95)
         #expect(a.decode(a.tokens[(a.splitIndex - 2)..<a.splitIndex]) == "\n\n")
+    }
+}
+
+@Suite("Default corpus")
+struct DefaultCorpusTests {
+    /// The default corpus is at least 1 MB of ASCII text; its unigram entropy is that of English
+    /// letters plus space and punctuation (≈ 4.1 bits ≈ 2.85 nats for English; a grammar with a
+    /// small lexicon lands a little lower), far from both a degenerate text and ln V.
+    @Test func sizeAndEntropy() {
+        let c = TransformerConfig()
+        let corpus = Corpus(characters: c.corpusCharacters, seed: UInt64(c.corpusSeed), validationFraction: c.validationFraction)
+        let h = corpus.unigramEntropy
+        print("default corpus: \(corpus.tokens.count) characters, vocabulary \(corpus.vocabularySize), train \(corpus.splitIndex), unigram entropy \(h) nats, ln V = \(log(Double(corpus.vocabularySize)))")
+        #expect(corpus.tokens.count >= 1_000_000)
+        #expect(corpus.vocabularySize >= 30 && corpus.vocabularySize <= 80)
+        #expect(h > 2.3 && h < 3.2)
+        #expect(h < log(Double(corpus.vocabularySize)) - 0.5)
     }
 }
