@@ -99,7 +99,12 @@ public struct Transformer: Sendable {
             for i in 0..<(n * c) { x[i] += w.scratch[i] }
             layerNorm(x, gain: th + block.ln2Gain, bias: th + block.ln2Bias, normalised: a.xhat2, rstd: a.rstd2, out: a.ln2, rows: n)
             linear(a.ln2, th + block.mlpIn, th + block.mlpInBias, out: a.preActivation, rows: n, inputs: c, outputs: hw)
-            for i in 0..<(n * hw) { a.activation[i] = Self.gelu(a.preActivation[i]) }
+            for i in 0..<(n * hw) {
+                let x = a.preActivation[i]
+                let th = tanh(Self.geluScale * (x + 0.044715 * x * x * x))
+                a.geluTanh[i] = th
+                a.activation[i] = 0.5 * x * (1 + th)
+            }
             linear(a.activation, th + block.mlpOut, th + block.mlpOutBias, out: w.scratch, rows: n, inputs: hw, outputs: c)
             applyDropout(2 + 2 * l, w.scratch, count: n * c, w, dropoutMask)
             for i in 0..<(n * c) { x[i] += w.scratch[i] }
@@ -191,7 +196,7 @@ public struct Transformer: Sendable {
             if w.hasDropout { let mask = w.mask(2 + 2 * l); for i in 0..<(n * c) { dm[i] *= mask[i] } }
             linearBackward(dm, input: a.activation, weight: th + block.mlpOut, weightGradient: g + block.mlpOut,
                            biasGradient: g + block.mlpOutBias, inputGradient: w.hiddenGradient, rows: n, inputs: hw, outputs: c)
-            for i in 0..<(n * hw) { w.hiddenGradient[i] *= Self.geluDerivative(a.preActivation[i]) }
+            for i in 0..<(n * hw) { w.hiddenGradient[i] *= Self.geluDerivative(a.preActivation[i], tanh: a.geluTanh[i]) }
             linearBackward(w.hiddenGradient, input: a.ln2, weight: th + block.mlpIn, weightGradient: g + block.mlpIn,
                            biasGradient: g + block.mlpInBias, inputGradient: w.scratch, rows: n, inputs: c, outputs: hw)
             layerNormBackward(w.scratch, gain: th + block.ln2Gain, normalised: a.xhat2, rstd: a.rstd2,
@@ -310,12 +315,8 @@ public struct Transformer: Sendable {
 
     static let geluScale = (2 / Double.pi).squareRoot()
 
-    @inline(__always) static func gelu(_ x: Double) -> Double {
-        0.5 * x * (1 + tanh(geluScale * (x + 0.044715 * x * x * x)))
-    }
-
-    @inline(__always) static func geluDerivative(_ x: Double) -> Double {
-        let th = tanh(geluScale * (x + 0.044715 * x * x * x))
+    /// GELU′(x) given th = tanh(√(2/π)(x + 0.044715x³)), kept from the forward pass.
+    @inline(__always) static func geluDerivative(_ x: Double, tanh th: Double) -> Double {
         return 0.5 * (1 + th) + 0.5 * x * (1 - th * th) * geluScale * (1 + 3 * 0.044715 * x * x)
     }
 }

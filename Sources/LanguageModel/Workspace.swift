@@ -2,12 +2,14 @@
 ///
 /// One allocation per buffer, made once and reused for every batch of at most `sequences`
 /// sequences; not thread-safe (one workspace per thread). Memory: about
-/// 8·N·(L(10C + 2·hidden + H·T + 2) + 9C + 2·hidden + V) bytes for N = sequences·T rows.
+/// 8·N·(L(10C + 3·hidden + H·T + 2) + 9C + hidden + V) bytes for N = sequences·T rows.
 public final class Workspace {
     /// The per-block activations.
     struct Layer {
         let xhat1, rstd1, ln1, qkv, probabilities, attention: UnsafeMutablePointer<Double>
         let xhat2, rstd2, ln2, preActivation, activation: UnsafeMutablePointer<Double>
+        /// tanh(√(2/π)(f + 0.044715f³)) of the MLP pre-activation f, reused by GELU′.
+        let geluTanh: UnsafeMutablePointer<Double>
     }
 
     public let sequences: Int
@@ -37,7 +39,7 @@ public final class Workspace {
         layers = (0..<config.layers).map { _ in
             Layer(xhat1: make(n * c), rstd1: make(n), ln1: make(n * c), qkv: make(3 * n * c),
                   probabilities: make(sequences * config.heads * config.context * config.context), attention: make(n * c),
-                  xhat2: make(n * c), rstd2: make(n), ln2: make(n * c), preActivation: make(n * h), activation: make(n * h))
+                  xhat2: make(n * c), rstd2: make(n), ln2: make(n * c), preActivation: make(n * h), activation: make(n * h), geluTanh: make(n * h))
         }
         masks = config.dropout > 0 ? (0..<(1 + 2 * config.layers)).map { _ in make(n * c) } : []
         self.allocations = allocations
