@@ -119,6 +119,26 @@ def lr_at(s, lr, lr_min, warm, steps):
     return lr_min + 0.5 * (lr - lr_min) * (1 + np.cos(np.pi * prog))
 
 
+def check_gradient(rng, tied):
+    """Central differences (h = 1e-5) against the analytic gradient, 5 entries of every tensor of a
+    2-layer, 2-head, C = 8, T = 5 model with O(0.4) weights; prints the worst relative error."""
+    V, T, C, L, H = 7, 5, 8, 2, 2
+    p = init(V, T, C, L, H, tied, 0.4, rng)
+    x = rng.integers(0, V, (3, T)); y = rng.integers(0, V, (3, T))
+    _, g = loss_and_grad(p, x, y, L, H, tied)
+    worst = 0.0
+    for k, val in p.items():
+        for idx in map(tuple, rng.integers(0, val.shape, (5, val.ndim))):
+            old = val[idx]
+            val[idx] = old + 1e-5; up, _ = loss_and_grad(p, x, y, L, H, tied)
+            val[idx] = old - 1e-5; down, _ = loss_and_grad(p, x, y, L, H, tied)
+            val[idx] = old
+            worst = max(worst, abs((up - down) / 2e-5 - g[k][idx]) / (1e-6 + abs(g[k][idx])))
+    print(json.dumps({"gradient_check_worst_relative_error": worst}))
+    if worst > 1e-4:
+        raise SystemExit("gradient check failed")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--layers", type=int, default=4); ap.add_argument("--heads", type=int, default=4)
@@ -126,8 +146,12 @@ def main():
     ap.add_argument("--batch-size", type=int, default=16); ap.add_argument("--steps", type=int, default=50)
     ap.add_argument("--vocabulary", type=int, default=40); ap.add_argument("--tied", action="store_true")
     ap.add_argument("--learning-rate", type=float, default=1e-3); ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--check", action="store_true", help="finite-difference check of the gradient on a tiny model, then exit")
     a = ap.parse_args()
     rng = np.random.default_rng(a.seed)
+    if a.check:
+        check_gradient(rng, a.tied)
+        return
     V, T, C, L, H, B = a.vocabulary, a.context, a.embedding, a.layers, a.heads, a.batch_size
     table = rng.dirichlet(np.full(V, 0.1), size=(V, V)).cumsum(-1)
     n_text = 200_000
