@@ -56,16 +56,20 @@ public struct TransformerConfig: Sendable, Equatable, Codable {
 
     public init() {}
 
+    /// The default configuration with these sizes.
+    public init(layers: Int, heads: Int, embedding: Int, context: Int, batchSize: Int) {
+        self.layers = layers
+        self.heads = heads
+        self.embedding = embedding
+        self.context = context
+        self.batchSize = batchSize
+    }
+
     /// nanoGPT's shakespeare-char configuration: 6 layers, 6 heads, C = 384, T = 256, dropout 0.2,
     /// α = 1e-3, warm-up 100, 5000 steps, β₂ = 0.99 (batch 12 rather than 64 to fit 2 cores).
     public static var nanoGPT: TransformerConfig {
-        var c = TransformerConfig()
-        c.layers = 6
-        c.heads = 6
-        c.embedding = 384
-        c.context = 256
+        var c = TransformerConfig(layers: 6, heads: 6, embedding: 384, context: 256, batchSize: 12)
         c.dropout = 0.2
-        c.batchSize = 12
         c.steps = 5000
         c.minLearningRate = 1e-4
         return c

@@ -7,15 +7,10 @@ import Simulation
 struct GradientTests {
     /// A tiny model: 2 layers, 2 heads, C = 8, T = 5, vocabulary 7, 3 sequences.
     static func tiny(tied: Bool, dropout: Double = 0) -> TransformerConfig {
-        var c = TransformerConfig()
-        c.layers = 2
-        c.heads = 2
-        c.embedding = 8
-        c.context = 5
+        var c = TransformerConfig(layers: 2, heads: 2, embedding: 8, context: 5, batchSize: 3)
         c.mlpRatio = 2
         c.tiedHead = tied
         c.dropout = dropout
-        c.batchSize = 3
         return c
     }
 

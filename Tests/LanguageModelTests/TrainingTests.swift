@@ -65,12 +65,7 @@ struct TrainingTests {
     /// predictions at N(0, 0.02²) weights) to below the corpus's unigram entropy, i.e. the
     /// model has learnt more than character frequencies. 2 layers, C = 32, T = 16, 150 steps.
     @Test func validationLossFalls() {
-        var c = TransformerConfig()
-        c.layers = 2
-        c.heads = 2
-        c.embedding = 32
-        c.context = 16
-        c.batchSize = 16
+        var c = TransformerConfig(layers: 2, heads: 2, embedding: 32, context: 16, batchSize: 16)
         c.steps = 150
         c.warmupSteps = 10
         c.learningRate = 3e-3
@@ -95,12 +90,7 @@ struct TrainingTests {
     /// The run is a pure function of (run seed, seed, step): advancing 10 steps in one call or in
     /// two calls of 4 and 6 gives the same state bit for bit (what `--resume` relies on).
     @Test func advanceIsResumable() {
-        var c = TransformerConfig()
-        c.layers = 1
-        c.embedding = 16
-        c.heads = 2
-        c.context = 8
-        c.batchSize = 4
+        var c = TransformerConfig(layers: 1, heads: 2, embedding: 16, context: 8, batchSize: 4)
         c.steps = 10
         c.dropout = 0.1
         c.corpusCharacters = 5_000
