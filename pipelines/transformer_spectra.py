@@ -31,7 +31,8 @@ def mp_cdf(x, q, v):
     th = np.arccos(np.clip((m - x) / h, -1, 1))
     val = h * np.sin(th) + m * th
     if lo > 0:
-        val -= 2 * np.sqrt(lo * hi) * np.arctan(np.sqrt(hi / lo) * np.sin(th) / (1 + np.cos(th)))
+        with np.errstate(divide="ignore", invalid="ignore"):  # θ = π at the upper edge: arctan(∞) = π/2
+            val -= 2 * np.sqrt(lo * hi) * np.arctan(np.sqrt(hi / lo) * np.sin(th) / (1 + np.cos(th)))
     return np.clip(val / (2 * np.pi * v * q), 0, 1)
 
 
