@@ -148,13 +148,16 @@ public struct TransformerModel: EnsembleModel {
                                   block: UInt64(step) << 26 + UInt64(index) * perMask)
         let threshold = UInt32((config.dropout * 4294967296).rounded(.down).clamped(to: 0...4294967295))
         let keep = 1 / (1 - config.dropout)
+        func factor(_ word: UInt32) -> Double { word < threshold ? 0 : keep }
         var i = 0
-        while i < mask.count {
+        while i + 4 <= mask.count {
             let r = stream.nextBlock()
-            for word in [r.0, r.1, r.2, r.3] where i < mask.count {
-                mask[i] = word < threshold ? 0 : keep
-                i += 1
-            }
+            mask[i] = factor(r.0); mask[i + 1] = factor(r.1); mask[i + 2] = factor(r.2); mask[i + 3] = factor(r.3)
+            i += 4
+        }
+        if i < mask.count {
+            let r = stream.nextBlock()
+            for (k, word) in [r.0, r.1, r.2].prefix(mask.count - i).enumerated() { mask[i + k] = factor(word) }
         }
     }
 
