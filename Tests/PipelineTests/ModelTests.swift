@@ -10,6 +10,8 @@ import Spectra
     ("model = \"matrix_ou\"\ncentre = [0.0, 1.0, 2.0]\ntemperature = 0.01\nsteps = 200", "W", "eigenvalues", ["temperature", "time_step", "size"]),
     ("model = \"dyson_brownian_motion\"\ncentres = [0.0, 0.0, 0.0, 0.0]\nsteps = 200\ntime_step = 0.01", "W", "eigenvalues", ["beta", "temperature", "confinement", "time_step", "size"]),
     ("model = \"gaussian_rbm\"\nsites = 4\nhidden_units = 4\nsteps = 100\nbatch_size = 8", "WtW", "eigenvalues", ["learning_rate", "batch_size", "temperature", "mass", "visible_mass", "sites"]),
+    ("model = \"transformer\"\nlayers = 1\nheads = 2\nembedding = 8\ncontext = 8\nbatch_size = 2\nsteps = 20\ncorpus_characters = 5000\nevaluation_sequences = 2",
+     "WtW", "eigenvalues", ["learning_rate", "batch_size", "temperature", "layers", "heads", "embedding", "context", "weight_decay"]),
 ])
 func everyModelRunsThroughTheAnalysisStages(config: String, transform: String, quantity: String, parameters: [String]) throws {
     let scratch = try Scratch()
@@ -19,7 +21,8 @@ func everyModelRunsThroughTheAnalysisStages(config: String, transform: String, q
     #expect(try run.root().stringArrayAttribute("hyper_parameters") == parameters)
     let steps = try run.root().read("step", as: Int64.self)
     #expect(steps.first == 0 && steps.count == 11, "default schedule: 10 intervals, got \(steps)")
-    let matrix = try run.root().attribute("model", as: String.self) == "gaussian_rbm" ? "W" : (config.contains("dyson") ? "levels" : "W")
+    let model = try run.root().attribute("model", as: String.self)
+    let matrix = model == "transformer" ? "layer0_key" : (config.contains("dyson") ? "levels" : "W")
     var snapshot = SnapshotConfig()
     snapshot.matrix = matrix
     snapshot.transform = MatrixTransform(rawValue: transform)!
@@ -43,12 +46,14 @@ func everyModelRunsThroughTheAnalysisStages(config: String, transform: String, q
 
 @Test func modelConfigurationsRoundTripThroughTheirCanonicalText() throws {
     for text in ["model = \"matrix_ou\"\nensemble = \"gue\"", "model = \"dyson_brownian_motion\"\nbeta = 4",
-                 "model = \"gaussian_rbm\"\nmass = 1.5", "size = 3"] {
+                 "model = \"gaussian_rbm\"\nmass = 1.5", "size = 3", "model = \"transformer\"\noptimiser = \"sgd\"\ntied_head = true"] {
         let config = try StageConfigFile.simulate(text, source: "t")
         #expect(try StageConfigFile.simulate(config.toml, source: "t") == config)
     }
     #expect(throws: DysonError.self) { try StageConfigFile.simulate("model = \"dyson_brownian_motion\"\nbeta = 3", source: "t") }
     #expect(throws: DysonError.self) { try StageConfigFile.simulate("model = \"gaussian_rbm\"\nsize = 3", source: "t") }
+    #expect(throws: DysonError.self) { try StageConfigFile.simulate("model = \"transformer\"\nheads = 3", source: "t") }
+    #expect(throws: DysonError.self) { try StageConfigFile.simulate("model = \"transformer\"\noptimiser = \"lion\"", source: "t") }
 }
 
 @Test func aLogarithmicScheduleSpansTheRunInLogTime() throws {
