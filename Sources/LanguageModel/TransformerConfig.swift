@@ -107,7 +107,11 @@ public struct TransformerConfig: Sendable, Equatable, Codable {
         if !(weightDecay >= 0) { p.append(("weight_decay", "must be non-negative")) }
         if !(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1) { p.append(("beta1", "beta1 and beta2 must be in [0, 1)")) }
         if !(epsilon > 0) { p.append(("epsilon", "must be positive")) }
-        if corpusCharacters < 10 * (context + 1) || corpusCharacters < 1000 { p.append(("corpus_characters", "must be at least max(1000, 10·(context + 1))")) }
+        // The split moves to the next paragraph break (paragraphs are < 2 000 characters), so
+        // this leaves at least two contexts of validation text.
+        if Double(corpusCharacters) * validationFraction < Double(2 * (context + 1) + 2000) {
+            p.append(("corpus_characters", "times validation_fraction must be at least 2·(context + 1) + 2000 characters of validation text"))
+        }
         if corpusSeed < 0 { p.append(("corpus_seed", "must be non-negative")) }
         if !(validationFraction > 0 && validationFraction <= 0.5) { p.append(("validation_fraction", "must be in (0, 0.5]")) }
         if evaluationSequences < 1 { p.append(("evaluation_sequences", "must be at least 1")) }

@@ -10,7 +10,7 @@ struct TrainingTests {
     /// The default sizes (4 layers, C = 128) on a small corpus: the matrices are those analysed.
     static func defaultSized(seeds: Int) -> TransformerModel {
         var c = TransformerConfig()
-        c.corpusCharacters = 20_000
+        c.corpusCharacters = 30_000
         return TransformerModel(config: c, runSeed: 11, seeds: seeds, threads: 1)
     }
 
@@ -93,7 +93,7 @@ struct TrainingTests {
         var c = TransformerConfig(layers: 1, heads: 2, embedding: 16, context: 8, batchSize: 4)
         c.steps = 10
         c.dropout = 0.1
-        c.corpusCharacters = 5_000
+        c.corpusCharacters = 25_000
         let model = TransformerModel(config: c, runSeed: 5, seeds: 1, threads: 1)
         var a = [Double](repeating: 0, count: model.stateSize)
         a.withUnsafeMutableBufferPointer { model.initialise(seed: 0, state: $0) }

@@ -10,7 +10,7 @@ import Spectra
     ("model = \"matrix_ou\"\ncentre = [0.0, 1.0, 2.0]\ntemperature = 0.01\nsteps = 200", "W", "eigenvalues", ["temperature", "time_step", "size"]),
     ("model = \"dyson_brownian_motion\"\ncentres = [0.0, 0.0, 0.0, 0.0]\nsteps = 200\ntime_step = 0.01", "W", "eigenvalues", ["beta", "temperature", "confinement", "time_step", "size"]),
     ("model = \"gaussian_rbm\"\nsites = 4\nhidden_units = 4\nsteps = 100\nbatch_size = 8", "WtW", "eigenvalues", ["learning_rate", "batch_size", "temperature", "mass", "visible_mass", "sites"]),
-    ("model = \"transformer\"\nlayers = 1\nheads = 2\nembedding = 8\ncontext = 8\nbatch_size = 2\nsteps = 20\ncorpus_characters = 5000\nevaluation_sequences = 2",
+    ("model = \"transformer\"\nlayers = 1\nheads = 2\nembedding = 8\ncontext = 8\nbatch_size = 2\nsteps = 20\ncorpus_characters = 25000\nevaluation_sequences = 2",
      "WtW", "eigenvalues", ["learning_rate", "batch_size", "temperature", "layers", "heads", "embedding", "context", "weight_decay"]),
 ])
 func everyModelRunsThroughTheAnalysisStages(config: String, transform: String, quantity: String, parameters: [String]) throws {
@@ -53,6 +53,7 @@ func everyModelRunsThroughTheAnalysisStages(config: String, transform: String, q
     #expect(throws: DysonError.self) { try StageConfigFile.simulate("model = \"dyson_brownian_motion\"\nbeta = 3", source: "t") }
     #expect(throws: DysonError.self) { try StageConfigFile.simulate("model = \"gaussian_rbm\"\nsize = 3", source: "t") }
     #expect(throws: DysonError.self) { try StageConfigFile.simulate("model = \"transformer\"\nheads = 3", source: "t") }
+    #expect(throws: DysonError.self) { try StageConfigFile.simulate("model = \"transformer\"\ncorpus_characters = 3000", source: "t") }
     #expect(throws: DysonError.self) { try StageConfigFile.simulate("model = \"transformer\"\noptimiser = \"lion\"", source: "t") }
 }
 
