@@ -74,3 +74,30 @@ public enum BLAS {
     /// `openblas_get_num_threads`.
     public static var threads: Int { OpenBLASThreads.current }
 }
+
+extension BLAS {
+    /// `C ← α · op(A) · op(B) + β · C` on raw row-major storage with explicit leading dimensions,
+    /// for sub-matrices that are not whole `Matrix` values (e.g. one attention head's columns of
+    /// a fused Q/K/V activation). `op(A)` is `m × k`, `op(B)` is `k × n`, `C` is `m × n`; `lda`,
+    /// `ldb`, `ldc` are the stored row lengths. With `beta = 0`, `C` is overwritten. The
+    /// corresponding C function is `cblas_dgemm`.
+    ///
+    /// - Complexity: `2·m·n·k` flops.
+    /// - Precondition: `m, n, k ≥ 0`, leading dimensions at least the stored row widths, all below 2³¹.
+    public static func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Double,
+                            _ a: UnsafePointer<Double>, lda: Int, _ b: UnsafePointer<Double>, ldb: Int,
+                            beta: Double, _ c: UnsafeMutablePointer<Double>, ldc: Int) {
+        precondition(m >= 0 && n >= 0 && k >= 0, "BLAS.gemm: negative dimension")
+        precondition(lda >= max(1, transposeA ? m : k) && ldb >= max(1, transposeB ? k : n) && ldc >= max(1, n),
+                     "BLAS.gemm: leading dimension smaller than the stored row width")
+        precondition([m, n, k, lda, ldb, ldc].allSatisfy { $0 <= Int(Int32.max) },
+                     "BLAS.gemm: dimension exceeds 32-bit BLAS integers")
+        guard m > 0, n > 0, k > 0 else {
+            // Empty inner dimension: op(A)·op(B) = 0, so C ← β·C (β = 0 clears, as in BLAS).
+            for i in 0..<m { for j in 0..<n { c[i * ldc + j] = beta == 0 ? 0 : beta * c[i * ldc + j] } }
+            return
+        }
+        cblas_dgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                    blasint(m), blasint(n), blasint(k), alpha, a, blasint(lda), b, blasint(ldb), beta, c, blasint(ldc))
+    }
+}

@@ -1,3 +1,4 @@
+import LanguageModel
 import Simulation
 import TOMLKit
 
@@ -90,9 +91,10 @@ public enum ModelSettings: Sendable, Equatable {
     case gaussianRBM(GaussianRBMConfig)
     case tanhNetwork(TanhNetworkConfig)
     case linearNetwork(LinearNetworkConfig)
+    case transformer(TransformerConfig)
 
     public static let names = ["teacher_student", "matrix_ou", "dyson_brownian_motion", "gaussian_rbm", "tanh_network",
-                               "linear_network"]
+                               "linear_network", "transformer"]
 
     public var name: String {
         switch self {
@@ -102,12 +104,14 @@ public enum ModelSettings: Sendable, Equatable {
         case .gaussianRBM: "gaussian_rbm"
         case .tanhNetwork: "tanh_network"
         case .linearNetwork: "linear_network"
+        case .transformer: "transformer"
         }
     }
 
     /// Reads the keys of model `name`, with every default filled in, and validates them.
     init(name: String, _ r: ConfigReader) throws {
         switch name {
+        case "transformer": self = .transformer(try TransformerConfig(r))
         case "matrix_ou":
             var c = MatrixOrnsteinUhlenbeckConfig()
             c.centre = try r.doubles("centre", default: c.centre)
@@ -191,6 +195,7 @@ public enum ModelSettings: Sendable, Equatable {
         case .linearNetwork(let c):
             Self.teacherStudentEntries(c.base).merging(["hidden_units": c.hiddenUnits,
                                                         "divergence_threshold": c.divergenceThreshold]) { _, new in new }
+        case .transformer(let c): c.tomlEntries
         }
     }
 
@@ -219,6 +224,7 @@ public enum ModelSettings: Sendable, Equatable {
              ("initial_width", c.initialWidth)]
         case .linearNetwork(let c):
             ModelSettings.teacherStudent(c.base).hyperParameters + [("hidden_units", Double(c.hiddenUnits))]
+        case .transformer(let c): c.hyperParameters
         }
     }
 
@@ -230,6 +236,7 @@ public enum ModelSettings: Sendable, Equatable {
         case .gaussianRBM(let c): c.steps
         case .tanhNetwork(let c): c.epochs * c.batchesPerEpoch
         case .linearNetwork(let c): c.base.epochs * c.base.batchesPerEpoch
+        case .transformer(let c): c.steps
         }
     }
 
@@ -242,6 +249,7 @@ public enum ModelSettings: Sendable, Equatable {
         case .gaussianRBM: 1
         case .tanhNetwork(let c): c.batchesPerEpoch
         case .linearNetwork(let c): c.base.batchesPerEpoch
+        case .transformer(let c): c.nominalStepsPerEpoch
         }
     }
 
@@ -251,7 +259,7 @@ public enum ModelSettings: Sendable, Equatable {
         case .teacherStudent(let c): TeacherStudent.tableBytes(c, seeds: seeds)
         case .tanhNetwork(let c): TanhNetwork.tableBytes(c, seeds: seeds)
         case .linearNetwork(let c): LinearNetwork.tableBytes(c, seeds: seeds)
-        case .matrixOrnsteinUhlenbeck, .dysonBrownianMotion, .gaussianRBM: nil
+        case .matrixOrnsteinUhlenbeck, .dysonBrownianMotion, .gaussianRBM, .transformer: nil
         }
     }
 
@@ -263,6 +271,7 @@ public enum ModelSettings: Sendable, Equatable {
         case .gaussianRBM(let c): GaussianRBM(config: c, runSeed: runSeed)
         case .tanhNetwork(let c): TanhNetwork(config: c, runSeed: runSeed, seeds: seeds, threads: threads)
         case .linearNetwork(let c): LinearNetwork(config: c, runSeed: runSeed, seeds: seeds, threads: threads)
+        case .transformer(let c): TransformerModel(config: c, runSeed: runSeed, seeds: seeds, threads: threads)
         }
     }
 

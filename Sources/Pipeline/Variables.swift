@@ -79,6 +79,11 @@ enum HyperParameter {
         "sites": ("1", "sites N of the periodic lattice"),
         "initial_width": ("1", "initial width sigma_W of the student, W ~ N(0, sigma_W^2/L)"),
         "hidden_units": ("1", "hidden units H of the linear network"),
+        "layers": ("1", "transformer blocks"),
+        "heads": ("1", "attention heads per block"),
+        "embedding": ("1", "width C of the transformer's residual stream"),
+        "context": ("tokens", "context length T of the transformer"),
+        "weight_decay": ("1", "decoupled weight decay lambda of AdamW"),
     ]
 
     static func units(_ name: String) -> String { known[name]?.units ?? "1" }

@@ -14,6 +14,8 @@ import Spectra
      ["learning_rate", "batch_size", "temperature", "initial_width"]),
     ("model = \"linear_network\"\nsize = 3\nteacher_spectrum = [2.0, 2.0, 1.0]\nbatches_per_epoch = 10\nepochs = 20", "W", "singular_values",
      ["learning_rate", "batch_size", "noise_std", "temperature", "size", "hidden_units"]),
+    ("model = \"transformer\"\nlayers = 1\nheads = 2\nembedding = 8\ncontext = 8\nbatch_size = 2\nsteps = 20\ncorpus_characters = 25000\nevaluation_sequences = 2",
+     "WtW", "eigenvalues", ["learning_rate", "batch_size", "temperature", "layers", "heads", "embedding", "context", "weight_decay"]),
 ])
 func everyModelRunsThroughTheAnalysisStages(config: String, transform: String, quantity: String, parameters: [String]) throws {
     let scratch = try Scratch()
@@ -23,7 +25,8 @@ func everyModelRunsThroughTheAnalysisStages(config: String, transform: String, q
     #expect(try run.root().stringArrayAttribute("hyper_parameters") == parameters)
     let steps = try run.root().read("step", as: Int64.self)
     #expect(steps.first == 0 && steps.count == 11, "default schedule: 10 intervals, got \(steps)")
-    let matrix = config.contains("dyson") ? "levels" : (config.contains("linear_network") ? "product" : "W")
+    let model = try run.root().attribute("model", as: String.self)
+    let matrix = model == "transformer" ? "layer0_key" : (config.contains("dyson") ? "levels" : (config.contains("linear_network") ? "product" : "W"))
     var snapshot = SnapshotConfig()
     snapshot.matrix = matrix
     snapshot.transform = MatrixTransform(rawValue: transform)!
@@ -48,7 +51,8 @@ func everyModelRunsThroughTheAnalysisStages(config: String, transform: String, q
 @Test func modelConfigurationsRoundTripThroughTheirCanonicalText() throws {
     for text in ["model = \"matrix_ou\"\nensemble = \"gue\"", "model = \"dyson_brownian_motion\"\nbeta = 4",
                  "model = \"gaussian_rbm\"\nmass = 1.5", "size = 3", "model = \"tanh_network\"\ninitial_width = 4.0",
-                 "model = \"linear_network\"\nsize = 3\nhidden_units = 5"] {
+                 "model = \"linear_network\"\nsize = 3\nhidden_units = 5",
+                 "model = \"transformer\"\noptimiser = \"sgd\"\ntied_head = true"] {
         let config = try StageConfigFile.simulate(text, source: "t")
         #expect(try StageConfigFile.simulate(config.toml, source: "t") == config)
     }
@@ -62,6 +66,9 @@ func everyModelRunsThroughTheAnalysisStages(config: String, transform: String, q
                 "batches_per_epoch", "epochs", "divergence_threshold", "test_samples"] {
         #expect(tanh.contains("\n\(key) = ") || tanh.hasPrefix("\(key) = "), "tanh_network: \(key) missing from \(tanh)")
     }
+    #expect(throws: DysonError.self) { try StageConfigFile.simulate("model = \"transformer\"\nheads = 3", source: "t") }
+    #expect(throws: DysonError.self) { try StageConfigFile.simulate("model = \"transformer\"\ncorpus_characters = 3000", source: "t") }
+    #expect(throws: DysonError.self) { try StageConfigFile.simulate("model = \"transformer\"\noptimiser = \"lion\"", source: "t") }
 }
 
 @Test func aLogarithmicScheduleSpansTheRunInLogTime() throws {
