@@ -90,6 +90,15 @@ final class ConfigReader {
         }
     }
 
+    func strings(_ key: String, default fallback: [String]) throws -> [String] {
+        guard let v = value(key) else { return fallback }
+        guard let array = v.array else { throw invalid(key, "must be an array of strings") }
+        return try (0..<array.count).map { i in
+            guard let s = array[i].string else { throw invalid(key, "must be an array of strings") }
+            return s
+        }
+    }
+
     /// An array of integer pairs such as `[[0, 1], [2, 3]]`.
     func intPairs(_ key: String, default fallback: [[Int]]) throws -> [[Int]] {
         guard let v = value(key) else { return fallback }

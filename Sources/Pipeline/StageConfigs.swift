@@ -1,3 +1,4 @@
+import Foundation
 import Spectra
 import TOMLKit
 
@@ -7,6 +8,8 @@ public struct SnapshotConfig: Sendable, Equatable {
     public static let transforms = MatrixTransform.allCases.map(\.rawValue)
     public static let selections = ["last", "all", "listed"]
     public static let normalisations = ["none", "rows", "columns"]
+    public static let sources = ["run", "npy", "npz", "safetensors", "hdf5"]
+    public static let axisNames = ["seed", "snapshot", "row", "col"]
 
     public var matrix = "student"
     /// W itself, WᵀW, WWᵀ, (W + Wᵀ)/2 or W − W_teacher.
@@ -18,9 +21,31 @@ public struct SnapshotConfig: Sendable, Equatable {
     /// Divide the transformed matrix by its number of rows or columns (e.g. X/n), or not.
     public var normalise = "none"
 
+    /// Where the matrices come from: dyson run files ("run"), or files written by other tools
+    /// (see `WeightImportSource`): a NumPy `.npy`, an `.npz` member `array`, the `.safetensors`
+    /// tensors matching the glob `tensors`, or the HDF5 dataset at path `dataset`.
+    public var source = "run"
+    public var array = ""
+    public var tensors = "*"
+    public var dataset = ""
+    /// Meaning of the imported array's axes, e.g. "seed,snapshot,row,col" (row and col required).
+    public var axes = "row,col"
+    /// Scalar arrays (npz), scalar datasets or root attributes (HDF5), or `__metadata__` entries
+    /// (safetensors) holding each input's hyper-parameters; they become ensemble coordinates.
+    public var parameters: [String] = []
+    /// Array (same file) with the training step of each snapshot; empty: the snapshot index.
+    public var stepArray = ""
+
     public init() {}
 
     init(_ r: ConfigReader) throws {
+        source = try r.choice("source", default: source, allowed: Self.sources)
+        array = try r.string("array", default: array)
+        tensors = try r.string("tensors", default: tensors)
+        dataset = try r.string("dataset", default: dataset)
+        axes = try r.string("axes", default: axes)
+        parameters = try r.strings("parameters", default: parameters)
+        stepArray = try r.string("step_array", default: stepArray)
         matrix = try r.string("matrix", default: matrix)
         transform = MatrixTransform(rawValue: try r.choice("transform", default: transform.rawValue, allowed: Self.transforms))!
         select = try r.choice("select", default: select, allowed: Self.selections)
@@ -30,11 +55,28 @@ public struct SnapshotConfig: Sendable, Equatable {
         try r.finish()
         try r.require(every >= 1, "every", "must be at least 1")
         try r.require(select != "listed" || !steps.isEmpty, "steps", "must list at least one step when select = \"listed\"")
+        try r.require(source != "npz" || !array.isEmpty, "array", "must name the array to import when source = \"npz\"")
+        try r.require(source != "hdf5" || !dataset.isEmpty, "dataset", "must give the dataset path when source = \"hdf5\"")
+        try r.require(source == "run" || transform != .minusTeacher, "transform", "\"minus_teacher\" needs a run file's teacher; imports have none")
+        let axisList = axes.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        try r.require(axisList.allSatisfy(Self.axisNames.contains) && Set(axisList).count == axisList.count
+                      && axisList.contains("row") && axisList.contains("col"),
+                      "axes", "must name distinct axes among \(Self.axisNames.joined(separator: ", ")), including row and col (got \"\(axes)\")")
     }
 
+    /// The axis names of `axes`, in order.
+    public var axisList: [String] { axes.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+
+    /// Run-file configurations keep their original canonical text (so existing outputs stay up
+    /// to date); imports add their keys.
     public var toml: String {
-        canonicalTOML(["matrix": matrix, "transform": transform.rawValue, "select": select, "every": every,
-                       "steps": TOMLArray(steps), "normalise": normalise])
+        var entries: [String: TOMLValueConvertible] = ["matrix": matrix, "transform": transform.rawValue, "select": select, "every": every,
+                                                       "steps": TOMLArray(steps), "normalise": normalise]
+        if source != "run" {
+            entries.merge(["source": source, "array": array, "tensors": tensors, "dataset": dataset, "axes": axes,
+                           "parameters": TOMLArray(parameters), "step_array": stepArray]) { $1 }
+        }
+        return canonicalTOML(entries)
     }
 }
 
