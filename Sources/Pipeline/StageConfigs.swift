@@ -83,17 +83,42 @@ public struct SnapshotConfig: Sendable, Equatable {
 /// Configuration of `diagonalise`.
 public struct DiagonaliseConfig: Sendable, Equatable {
     public static let quantities = ["singular_values", "eigenvalues"]
-    /// Singular values (any matrix, dgesdd) or eigenvalues (symmetric matrices, dsyevd).
+    public static let drivers = ["auto", "dsyevd", "dsyevr", "householder_dsterf", "dgesdd", "householder_dbdsqr"]
+    /// Singular values (any matrix) or eigenvalues (symmetric matrices).
     public var quantity = "singular_values"
+    /// "auto": the Swift Householder reduction + dsterf/dbdsqr for matrices up to
+    /// `Diagonalisation.smallMatrixDimension`, else dsyevd/dgesdd (dsyevd when vectors are
+    /// wanted); or one driver by name.
+    public var driver = "auto"
+    /// Also write eigenvectors (eigenvalues with dsyevd or dsyevr only).
+    public var vectors = false
+    /// Let a batch of fewer matrices than threads use multi-threaded OpenBLAS (faster for one
+    /// large matrix; last bits then depend on the thread count).
+    public var threadedBLAS = false
 
     public init() {}
 
     init(_ r: ConfigReader) throws {
         quantity = try r.choice("quantity", default: quantity, allowed: Self.quantities)
+        driver = try r.choice("driver", default: driver, allowed: Self.drivers)
+        vectors = try r.bool("vectors", default: vectors)
+        threadedBLAS = try r.bool("threaded_blas", default: threadedBLAS)
         try r.finish()
+        let eigen = ["auto", "dsyevd", "dsyevr", "householder_dsterf"], singular = ["auto", "dgesdd", "householder_dbdsqr"]
+        try r.require((quantity == "eigenvalues" ? eigen : singular).contains(driver), "driver",
+                      "\"\(driver)\" does not compute \(quantity); use one of \((quantity == "eigenvalues" ? eigen : singular).joined(separator: ", "))")
+        try r.require(!vectors || (quantity == "eigenvalues" && driver != "householder_dsterf"), "vectors",
+                      "needs quantity = \"eigenvalues\" and driver auto, dsyevd or dsyevr")
     }
 
-    public var toml: String { canonicalTOML(["quantity": quantity]) }
+    /// Default settings keep the original canonical text, so existing outputs stay up to date.
+    public var toml: String {
+        var entries: [String: TOMLValueConvertible] = ["quantity": quantity]
+        if driver != "auto" || vectors || threadedBLAS {
+            entries.merge(["driver": driver, "vectors": vectors, "threaded_blas": threadedBLAS]) { $1 }
+        }
+        return canonicalTOML(entries)
+    }
 }
 
 /// Configuration of `unfold`.
