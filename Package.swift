@@ -35,6 +35,7 @@ let package = Package(
         .executableTarget(name: "dyson", dependencies: [
             "Pipeline", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        .executableTarget(name: "DiagonaliseBenchmark", dependencies: ["LinearAlgebra", "WeightImport"]),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5"]),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "LinearAlgebra"]),

@@ -6,16 +6,16 @@ extension Diagonalisation {
         case dsyevd
         /// LAPACK MRRR (`dsytrd` + `dsterf`, or `dstemr` with vectors).
         case dsyevr
-        /// Householder tridiagonalisation in Swift + `dsterf`, eigenvalues only; fastest for
-        /// small n (see ``SmallSymmetricEigenSolver``).
-        case householderDsterf = "householder_dsterf"
+        /// Householder tridiagonalisation and implicit QL in Swift, eigenvalues only; fastest
+        /// for small n (see ``SmallSymmetricEigenSolver``).
+        case householderQL = "householder_ql"
 
         /// The routine name recorded in outputs.
         public var routine: String {
             switch self {
             case .dsyevd: SymmetricEigenSolver.routine
             case .dsyevr: RelativelyRobustEigenSolver.routine
-            case .householderDsterf: SmallSymmetricEigenSolver.routine
+            case .householderQL: SmallSymmetricEigenSolver.routine
             }
         }
     }
@@ -24,8 +24,8 @@ extension Diagonalisation {
     public enum SingularDriver: String, Sendable, CaseIterable {
         /// LAPACK `dgesdd` (`dgebrd` + `dbdsdc`).
         case dgesdd
-        /// Householder bidiagonalisation in Swift + `dbdsqr` (dqds); fastest for small matrices
-        /// (see ``SmallSingularValueSolver``).
+        /// Householder bidiagonalisation in Swift + LAPACK `dbdsqr` (dqds); fastest for small
+        /// matrices (see ``SmallSingularValueSolver``).
         case householderDbdsqr = "householder_dbdsqr"
 
         public var routine: String {
@@ -43,7 +43,7 @@ extension Diagonalisation {
     /// The driver ``symmetricEigenvalues(_:threads:driver:scheduling:)`` picks by default: the
     /// Householder path for n ≤ ``smallMatrixDimension``, else `dsyevd`.
     public static func defaultSymmetricDriver(order: Int) -> SymmetricDriver {
-        order <= smallMatrixDimension ? .householderDsterf : .dsyevd
+        order <= smallMatrixDimension ? .householderQL : .dsyevd
     }
 
     /// The default singular-value driver: Householder path for min(m, n) ≤
@@ -69,7 +69,7 @@ extension Diagonalisation {
             BatchRunner.run(batch, levels: n, vectorSize: 0, threads: threads, largestDimension: n, scheduling: scheduling) {
                 RelativelyRobustEigenSolver(order: n, wantsVectors: false)
             }
-        case .householderDsterf:
+        case .householderQL:
             BatchRunner.run(batch, levels: n, vectorSize: 0, threads: threads, largestDimension: n, scheduling: scheduling) {
                 SmallSymmetricEigenSolver(order: n)
             }
@@ -80,10 +80,10 @@ extension Diagonalisation {
     /// Eigenvalues and eigenvectors (column `i` of `vectors[k]` for `values[k][i]`) by `dsyevd`
     /// or `dsyevr` (the Householder path computes values only and is refused here).
     ///
-    /// - Precondition: `driver != .householderDsterf`, square matrices.
+    /// - Precondition: `driver != .householderQL`, square matrices.
     public static func symmetricEigensystem(_ batch: MatrixBatch, threads: Int, driver: SymmetricDriver,
                                             scheduling: Scheduling = .reproducible) -> (values: SpectrumBatch, vectors: MatrixBatch) {
-        precondition(driver != .householderDsterf, "symmetricEigensystem: \(driver.rawValue) computes eigenvalues only")
+        precondition(driver != .householderQL, "symmetricEigensystem: \(driver.rawValue) computes eigenvalues only")
         guard driver == .dsyevr else { return symmetricEigensystem(batch, threads: threads, scheduling: scheduling) }
         precondition(batch.rows == batch.columns,
                      "symmetricEigensystem: matrices must be square, got \(batch.rows)×\(batch.columns)")

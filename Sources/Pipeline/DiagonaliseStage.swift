@@ -6,13 +6,13 @@ import Spectra
 /// ensemble file, in double precision, ascending, into a `dyson.spectra` file.
 ///
 /// Drivers (`DiagonaliseConfig.driver`): for matrices up to `Diagonalisation.smallMatrixDimension`
-/// the default is a Householder reduction written in Swift followed by LAPACK `dsterf` (eigen)
-/// or `dbdsqr`/dqds (singular), batched over threads with single-threaded OpenBLAS; larger
+/// the default is a Householder reduction and implicit QL written in Swift (eigen)
+/// , batched over threads with single-threaded OpenBLAS; larger
 /// matrices use `dsyevd`/`dgesdd`; `dsyevr` on request. Eigenvectors on request (dsyevd/dsyevr).
 ///
 /// A matrix LAPACK cannot handle does not abort the batch: its levels are NaN and its `status`
 /// holds LAPACK's `info`; `driver` [sample] names the routine that produced each row. A
-/// Householder-path matrix whose dsterf/dbdsqr does not converge is retried with dsyevd/dgesdd.
+/// Householder-path matrix whose QL does not converge is retried with dsyevd/dgesdd.
 public enum DiagonaliseStage {
     public static func run(input: String, config: DiagonaliseConfig, output: String, threads: Int = 2) throws {
         let ensemble = try AnalysisInput(input, expecting: .ensemble)
@@ -43,7 +43,7 @@ public enum DiagonaliseStage {
             } else {
                 spectrum = Diagonalisation.symmetricEigenvalues(batch, threads: threads, driver: driver, scheduling: scheduling)
                 drivers = Array(repeating: spectrum.routine, count: spectrum.count)
-                if driver == .householderDsterf {
+                if driver == .householderQL {
                     retryFailures(&spectrum, &drivers, batch: batch) {
                         Diagonalisation.symmetricEigenvalues($0, threads: threads, driver: .dsyevd, scheduling: scheduling)
                     }
