@@ -17,6 +17,9 @@ import WeightImport
 /// its rank among the matches, step 0, `sample_name` = tensor name); all must be 2-D of one
 /// shape; hyper-parameters are numeric `__metadata__` entries.
 enum WeightImportSource {
+    /// Largest foreign HDF5 dataset read (2³¹ doubles = 16 GiB).
+    static let maximumHDF5Elements = 1 << 31
+
     /// One input's array, with its data and the sizes/strides of the four named axes.
     private struct Imported {
         let name: String
@@ -89,6 +92,14 @@ enum WeightImportSource {
             let shape = try dataset.shape()
             guard try dataset.scalarType() != nil else {
                 throw DysonError.badInput(file: path, message: "dataset '\(config.dataset)' is not numeric")
+            }
+            // A chunked dataset may declare a shape far beyond its stored chunks (reads fill the
+            // rest): bound the allocation before reading.
+            let elements = shape.reduce(into: Optional(1)) { total, d in
+                total = total.flatMap { t in d >= 0 ? t.multipliedReportingOverflow(by: d).overflow ? nil : t * d : nil }
+            }
+            guard let elements, elements <= Self.maximumHDF5Elements else {
+                throw DysonError.badInput(file: path, message: "dataset '\(config.dataset)' of shape \(shape) is too large to import (limit \(Self.maximumHDF5Elements) elements)")
             }
             let parameters = try config.parameters.map { p -> Double in
                 if root.contains(p) {

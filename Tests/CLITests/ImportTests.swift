@@ -88,6 +88,16 @@ with h5py.File(f"{out}/h5.h5", "w") as f:
             for i in 0..<8 { worst = max(worst, abs(values[k * 8 + i] - expected[offset + i])) }
         }
         #expect(worst < 1e-12, "max |Δλ| = \(worst)")
+        #expect(try root.readStrings("driver") == [String](repeating: "householder_ql_swift", count: 72))
+        #expect(try root.read("status", as: Int32.self) == [Int32](repeating: 0, count: 72))
+        // Eigenvectors on request, by dsyevr: [sample, component, level], and the same levels.
+        let withVectors = s.file("vectors.h5")
+        let vec = try dyson(["diagonalise", ensemble, "--quantity", "eigenvalues", "--driver", "dsyevr", "--vectors", "--output", withVectors])
+        try #require(vec.status == 0, "\(vec.stderr)")
+        let vroot = try File.open(withVectors).root()
+        #expect(try vroot.openDataset("vectors").shape() == [72, 8, 8])
+        #expect(try vroot.readStrings("driver").allSatisfy { $0 == "dsyevr" })
+        #expect(zip(try vroot.read("values", as: Double.self), values).allSatisfy { abs($0 - $1) < 1e-12 })
         let unfold = try dyson(["unfold", spectra, "--output", s.file("unfolded.h5")])
         try #require(unfold.status == 0, "\(unfold.stderr)")
         // The imported runs have no temperature coordinate: no ⟨S⟩ ∝ √T scaling fit.
