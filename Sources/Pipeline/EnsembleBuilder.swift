@@ -30,7 +30,8 @@ struct EnsembleBuilder {
 
     mutating func exclude() { excluded += 1 }
 
-    /// Adds the `rows × columns` matrix `w` (row-major) of seed `seed` of input `run`.
+    /// Adds the `rows × columns` matrix `w` (row-major) of seed `seed` of input `run`, unless
+    /// `config.seeds` lists seeds and not this one.
     ///
     /// - Parameters:
     ///   - dropNonFinite: leave a matrix with NaN/∞ entries out (counted in `excluded`) instead
@@ -38,6 +39,7 @@ struct EnsembleBuilder {
     mutating func add(_ w: [Double], rows: Int, columns: Int, teacher: [Double]? = nil, parameters: [Double],
                       step: Int64, epoch: Double, run: Int, seed: Int, file: String, name: String? = nil,
                       dropNonFinite: Bool = false) throws {
+        guard config.seeds.isEmpty || config.seeds.contains(seed) else { return }  // not selected
         let x = config.transform.apply(to: w, rows: rows, columns: columns, teacher: teacher)
         let outShape = config.transform.shape(rows: rows, columns: columns)
         if let shape, shape != outShape {

@@ -31,6 +31,7 @@ public enum SnapshotStage {
                 let statusCodes = try run.statusCodes(snapshot: snapshot)
                 let count = rows * columns
                 for seed in 0..<run.seeds {
+                    guard config.seeds.isEmpty || config.seeds.contains(seed) else { continue }
                     guard statusCodes[seed] == 0 else { builder!.exclude(); continue }
                     let slice = (seed * count)..<((seed + 1) * count)
                     try builder!.add(Array(values[slice]), rows: rows, columns: columns,

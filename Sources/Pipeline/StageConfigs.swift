@@ -20,6 +20,8 @@ public struct SnapshotConfig: Sendable, Equatable {
     public var steps: [Int] = []
     /// Divide the transformed matrix by its number of rows or columns (e.g. X/n), or not.
     public var normalise = "none"
+    /// Seed indices to keep (within each input); empty keeps every seed.
+    public var seeds: [Int] = []
 
     /// Where the matrices come from: dyson run files ("run"), or files written by other tools
     /// (see `WeightImportSource`): a NumPy `.npy`, an `.npz` member `array`, the `.safetensors`
@@ -52,8 +54,10 @@ public struct SnapshotConfig: Sendable, Equatable {
         every = try r.int("every", default: every)
         steps = try r.ints("steps", default: steps)
         normalise = try r.choice("normalise", default: normalise, allowed: Self.normalisations)
+        seeds = try r.ints("seeds", default: seeds)
         try r.finish()
         try r.require(every >= 1, "every", "must be at least 1")
+        try r.require(seeds.allSatisfy { $0 >= 0 }, "seeds", "must be non-negative seed indices")
         try r.require(select != "listed" || !steps.isEmpty, "steps", "must list at least one step when select = \"listed\"")
         try r.require(source != "npz" || !array.isEmpty, "array", "must name the array to import when source = \"npz\"")
         try r.require(source != "hdf5" || !dataset.isEmpty, "dataset", "must give the dataset path when source = \"hdf5\"")
@@ -72,6 +76,7 @@ public struct SnapshotConfig: Sendable, Equatable {
     public var toml: String {
         var entries: [String: TOMLValueConvertible] = ["matrix": matrix, "transform": transform.rawValue, "select": select, "every": every,
                                                        "steps": TOMLArray(steps), "normalise": normalise]
+        if !seeds.isEmpty { entries["seeds"] = TOMLArray(seeds) }
         if source != "run" {
             entries.merge(["source": source, "array": array, "tensors": tensors, "dataset": dataset, "axes": axes,
                            "parameters": TOMLArray(parameters), "step_array": stepArray]) { $1 }

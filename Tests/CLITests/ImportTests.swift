@@ -130,6 +130,15 @@ with h5py.File(f"{out}/h5.h5", "w") as f:
         try #require(result.status == 0, "\(result.stderr)")
         let root = try File.open(s.file("e.h5")).root()
         #expect(try root.openDataset("matrix").shape() == [5, 6, 4])  // last snapshot, 5 seeds
+        // A subset of seeds, every snapshot: 2 ensembles (steps 0, 1) of seeds 1 and 3.
+        try "source = \"hdf5\"\ndataset = \"/weights/W\"\naxes = \"snapshot,seed,row,col\"\nselect = \"all\"\nseeds = [1, 3]\nparameters = [\"lr\"]\n"
+            .write(toFile: s.file("c.toml"), atomically: true, encoding: .utf8)
+        let subset = try dyson(["snapshot", s.file("h5.h5"), "--config", s.file("c.toml"), "--output", s.file("subset.h5")])
+        try #require(subset.status == 0, "\(subset.stderr)")
+        let sub = try File.open(s.file("subset.h5")).root()
+        #expect(try sub.read("sample_seed", as: Int64.self) == [1, 3, 1, 3])
+        #expect(try sub.read("ensemble_size", as: Int64.self) == [2, 2])
+        #expect(try sub.read("lr", as: Double.self) == [0.5, 0.5])
     }
 
     @Test func malformedImportsGiveOneErrorLineAndNoOutput() throws {
