@@ -19,6 +19,7 @@ struct SnapshotCommand: ParsableCommand {
     @Option(name: .long, help: "Meaning of the imported array's axes, e.g. seed,snapshot,row,col.") var axes: String?
     @Option(name: .long, help: "Glob selecting .safetensors tensors, e.g. 'layers.*.weight'.") var tensors: String?
     @Option(name: .long, help: "Path of the dataset in a foreign HDF5 file.") var dataset: String?
+    @Option(name: .long, help: "Comma-separated scalars holding hyper-parameters, e.g. lr,batch_size.") var parameters: String?
 
     func run() throws {
         try reportingFailures {
@@ -29,6 +30,7 @@ struct SnapshotCommand: ParsableCommand {
             for (key, value) in [("source", source), ("array", array), ("axes", axes), ("tensors", tensors), ("dataset", dataset)] {
                 overrides.add(key, value, literal: quoted)
             }
+            overrides.add("parameters", parameters) { "[" + $0.split(separator: ",").map { quoted(String($0)) }.joined(separator: ", ") + "]" }
             let (text, source) = try configText(io.config)
             let settings = try StageConfigFile.snapshot(text, source: source, overrides: overrides)
             try SnapshotStage.run(inputs: inputs, config: settings, output: io.output)
