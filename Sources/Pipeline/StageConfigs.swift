@@ -37,6 +37,8 @@ public struct SnapshotConfig: Sendable, Equatable {
     public var parameters: [String] = []
     /// Array (same file) with the training step of each snapshot; empty: the snapshot index.
     public var stepArray = ""
+    /// In a pipeline file: the files to import (source ≠ "run"), which replace [simulate].
+    public var inputs: [String] = []
 
     public init() {}
 
@@ -48,6 +50,7 @@ public struct SnapshotConfig: Sendable, Equatable {
         axes = try r.string("axes", default: axes)
         parameters = try r.strings("parameters", default: parameters)
         stepArray = try r.string("step_array", default: stepArray)
+        inputs = try r.strings("inputs", default: inputs)
         matrix = try r.string("matrix", default: matrix)
         transform = MatrixTransform(rawValue: try r.choice("transform", default: transform.rawValue, allowed: Self.transforms))!
         select = try r.choice("select", default: select, allowed: Self.selections)
@@ -79,7 +82,7 @@ public struct SnapshotConfig: Sendable, Equatable {
         if !seeds.isEmpty { entries["seeds"] = TOMLArray(seeds) }
         if source != "run" {
             entries.merge(["source": source, "array": array, "tensors": tensors, "dataset": dataset, "axes": axes,
-                           "parameters": TOMLArray(parameters), "step_array": stepArray]) { $1 }
+                           "parameters": TOMLArray(parameters), "step_array": stepArray, "inputs": TOMLArray(inputs)]) { $1 }
         }
         return canonicalTOML(entries)
     }

@@ -108,6 +108,35 @@ with h5py.File(f"{out}/h5.h5", "w") as f:
         #expect(report.status == 0, "\(report.stderr)")
     }
 
+    /// `dyson run` on a pipeline whose [snapshot] imports the npz files; a second run is up to date.
+    @Test func pipelineOfImportedWeights() throws {
+        let s = try Self.pythonFiles()
+        let pipeline = s.file("import.toml")
+        try """
+        [pipeline]
+        name = "import"
+        output = "\(s.file("out"))"
+        [snapshot]
+        source = "npz"
+        inputs = ["\(s.file("run0.npz"))", "\(s.file("run1.npz"))"]
+        array = "W"
+        axes = "seed,snapshot,row,col"
+        parameters = ["lr"]
+        transform = "symmetric"
+        [diagonalise]
+        quantity = "eigenvalues"
+        [fit]
+        scaling_amplitude = "none"
+        ks_replicas = 10
+        """.write(toFile: pipeline, atomically: true, encoding: .utf8)
+        let first = try dyson(["run", pipeline])
+        try #require(first.status == 0, "\(first.stderr)")
+        let lr = try File.open(s.file("out/fit.h5")).root().read("lr", as: Double.self)
+        #expect(lr == [0.01, 0.02])  // the last snapshot of each file
+        let second = try dyson(["run", pipeline, "--dry-run"])
+        #expect(second.status == 0 && second.stderr.contains("snapshot: up to date"), "\(second.stderr)")
+    }
+
     @Test func safetensorsLayersBySingularValues() throws {
         let s = try Self.pythonFiles()
         let ensemble = s.file("e.h5"), spectra = s.file("s.h5")
