@@ -18,6 +18,7 @@ struct SmallSymmetricEigenSolver: BatchSolver, ~Copyable {
 
     private let n: Int
     private let a: ScratchBuffer<Double>
+    /// Two tridiagonals (diagonal, off-diagonal) side by side: `[0, n)` and `[n, 2n)`.
     private let d: ScratchBuffer<Double>
     private let e: ScratchBuffer<Double>
     private let v: ScratchBuffer<Double>
@@ -27,15 +28,37 @@ struct SmallSymmetricEigenSolver: BatchSolver, ~Copyable {
         precondition(order >= 0 && order <= Int(Int32.max), "SmallSymmetricEigenSolver: bad order \(order)")
         n = order
         a = ScratchBuffer(count: order * order, initialValue: 0)
-        d = ScratchBuffer(count: order, initialValue: 0)
-        e = ScratchBuffer(count: order, initialValue: 0)
+        d = ScratchBuffer(count: 2 * order, initialValue: 0)
+        e = ScratchBuffer(count: 2 * order, initialValue: 0)
         v = ScratchBuffer(count: order, initialValue: 0)
         p = ScratchBuffer(count: order, initialValue: 0)
     }
 
     func solve(_ matrix: UnsafePointer<Double>, values: UnsafeMutablePointer<Double>,
                vectors: UnsafeMutablePointer<Double>?) -> Int32 {
-        let n = self.n, a = self.a.base, d = self.d.base, e = self.e.base, v = self.v.base, p = self.p.base
+        reduce(matrix, d: d.base, e: e.base)
+        let info = tridiagonalEigenvalues(d.base, e.base, count: n)
+        guard info == 0 else { return info }
+        values.update(from: d.base, count: n)  // sorted ascending
+        return 0
+    }
+
+    /// Two matrices at once: both reductions, then their QL iterations interleaved (results
+    /// bit-identical to ``solve(_:values:vectors:)`` on each).
+    func solvePair(_ first: UnsafePointer<Double>, _ second: UnsafePointer<Double>,
+                   values firstValues: UnsafeMutablePointer<Double>, _ secondValues: UnsafeMutablePointer<Double>) -> (Int32, Int32) {
+        reduce(first, d: d.base, e: e.base)
+        reduce(second, d: d.base + n, e: e.base + n)
+        let info = tridiagonalEigenvalues(d.base, e.base, d.base + n, e.base + n, count: n)
+        if info.0 == 0 { firstValues.update(from: d.base, count: n) }
+        if info.1 == 0 { secondValues.update(from: d.base + n, count: n) }
+        return info
+    }
+
+    /// Householder reduction of the symmetric `matrix` (lower triangle) to the tridiagonal
+    /// `d` (diagonal, n values) and `e` (sub-diagonal, n − 1 values; room for n).
+    private func reduce(_ matrix: UnsafePointer<Double>, d: UnsafeMutablePointer<Double>, e: UnsafeMutablePointer<Double>) {
+        let n = self.n, a = self.a.base, v = self.v.base, p = self.p.base
         // Full symmetric copy from the lower triangle.
         for i in 0..<n {
             for j in 0...i {
@@ -88,9 +111,5 @@ struct SmallSymmetricEigenSolver: BatchSolver, ~Copyable {
             e[n - 2] = a[(n - 1) * n + (n - 2)]
         }
         if n >= 1 { d[n - 1] = a[(n - 1) * n + (n - 1)] }
-        let info = tridiagonalEigenvalues(d, e, count: n)
-        guard info == 0 else { return info }
-        values.update(from: d, count: n)  // sorted ascending
-        return 0
     }
 }
