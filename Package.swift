@@ -20,20 +20,23 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
         .systemLibrary(name: "CLAPACK", providers: [.apt(["liblapacke-dev", "libopenblas-dev"])]),
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "HDF5", dependencies: ["CHDF5"], exclude: ["README.md"]),
         .target(name: "LinearAlgebra", dependencies: ["CLAPACK"], exclude: ["README.md"]),
         .target(name: "Simulation", dependencies: [.product(name: "Numerics", package: "swift-numerics")], exclude: ["README.md"]),
         .target(name: "Fitting", dependencies: [.product(name: "Numerics", package: "swift-numerics")], exclude: ["README.md"]),
         .target(name: "LanguageModel", dependencies: ["LinearAlgebra", "Simulation"], exclude: ["README.md"]),
+        .target(name: "WeightImport", dependencies: ["CZlib"], exclude: ["README.md"]),
         .target(name: "Spectra", dependencies: ["LinearAlgebra", "Fitting"], exclude: ["README.md"]),
         .target(name: "Pipeline", dependencies: [
-            "HDF5", "LinearAlgebra", "Simulation", "LanguageModel", "Spectra", "Fitting",
+            "HDF5", "LinearAlgebra", "Simulation", "LanguageModel", "Spectra", "Fitting", "WeightImport",
             .product(name: "TOMLKit", package: "TOMLKit"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .executableTarget(name: "dyson", dependencies: [
             "Pipeline", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        .executableTarget(name: "DiagonaliseBenchmark", dependencies: ["LinearAlgebra", "WeightImport"]),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5"]),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "LinearAlgebra"]),
@@ -41,6 +44,7 @@ let package = Package(
         .testTarget(name: "SpectraTests", dependencies: ["Spectra", "LinearAlgebra", "Fitting"]),
         .testTarget(name: "FittingTests", dependencies: ["Fitting", "LinearAlgebra"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "HDF5", "Spectra"]),
+        .testTarget(name: "WeightImportTests", dependencies: ["WeightImport"]),
         .testTarget(name: "CLITests", dependencies: ["Pipeline", "HDF5"]),
     ]
 )

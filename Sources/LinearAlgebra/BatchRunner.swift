@@ -12,6 +12,18 @@ protocol BatchSolver: ~Copyable, SendableMetatype {
     /// overwrites whatever was written with NaN.
     mutating func solve(_ matrix: UnsafePointer<Double>, values: UnsafeMutablePointer<Double>,
                         vectors: UnsafeMutablePointer<Double>?) -> Int32
+
+    /// Solves two problems without vectors; a solver may interleave them to overlap latency.
+    /// Must give the same results as two calls of `solve`. Default: two calls of `solve`.
+    mutating func solvePair(_ first: UnsafePointer<Double>, _ second: UnsafePointer<Double>,
+                            values firstValues: UnsafeMutablePointer<Double>, _ secondValues: UnsafeMutablePointer<Double>) -> (Int32, Int32)
+}
+
+extension BatchSolver where Self: ~Copyable {
+    mutating func solvePair(_ first: UnsafePointer<Double>, _ second: UnsafePointer<Double>,
+                            values firstValues: UnsafeMutablePointer<Double>, _ secondValues: UnsafeMutablePointer<Double>) -> (Int32, Int32) {
+        (solve(first, values: firstValues, vectors: nil), solve(second, values: secondValues, vectors: nil))
+    }
 }
 
 /// Schedules a batch of independent problems over worker threads.
@@ -88,19 +100,35 @@ enum BatchRunner {
                             vectors: vectorSize > 0 ? vectorsOut.baseAddress : nil)
 
                         // Solves matrices `range` with one solver; chunks write disjoint rows.
+                        // Without vectors, finite matrices go to the solver two at a time.
                         @Sendable func solveChunk(_ range: Range<Int>) {
                             var solver = makeSolver()
-                            for k in range {
-                                let matrix = buffers.input + k * size
-                                let values = buffers.values + k * levels
-                                let vectors = buffers.vectors.map { $0 + k * vectorSize }
-                                let info: Int32 = allFinite(matrix, count: size)
-                                    ? solver.solve(matrix, values: values, vectors: vectors)
-                                    : LAPACKError.nonFiniteInputStatus
+                            func record(_ k: Int, _ info: Int32) {
                                 buffers.status[k] = info
                                 if info != 0 {
-                                    values.update(repeating: .nan, count: levels)
-                                    vectors?.update(repeating: .nan, count: vectorSize)
+                                    (buffers.values + k * levels).update(repeating: .nan, count: levels)
+                                    buffers.vectors.map { ($0 + k * vectorSize).update(repeating: .nan, count: vectorSize) }
+                                }
+                            }
+                            var k = range.lowerBound
+                            while k < range.upperBound {
+                                let matrix = buffers.input + k * size
+                                guard allFinite(matrix, count: size) else {
+                                    record(k, LAPACKError.nonFiniteInputStatus)
+                                    k += 1
+                                    continue
+                                }
+                                let next = matrix + size
+                                if buffers.vectors == nil, k + 1 < range.upperBound, allFinite(next, count: size) {
+                                    let (first, second) = solver.solvePair(matrix, next, values: buffers.values + k * levels,
+                                                                           buffers.values + (k + 1) * levels)
+                                    record(k, first)
+                                    record(k + 1, second)
+                                    k += 2
+                                } else {
+                                    let vectors = buffers.vectors.map { $0 + k * vectorSize }
+                                    record(k, solver.solve(matrix, values: buffers.values + k * levels, vectors: vectors))
+                                    k += 1
                                 }
                             }
                         }

@@ -10,7 +10,7 @@ import TOMLKit
 /// output = "data/teacher-student"
 /// [simulate]        # SimulateConfig keys
 /// [sweep]           # simulate keys → arrays of values
-/// [snapshot] [diagonalise] [unfold] [fit]
+/// [snapshot] [diagonalise] [unfold] [fit]   # [snapshot] source + inputs import weights instead of [simulate]
 /// [paper.simulate]  # optional: keys that replace [simulate]'s at paper scale
 /// [paper.sweep]     # optional: the sweep at paper scale (replaces [sweep])
 /// ```
@@ -44,6 +44,20 @@ public struct PipelineFile: Sendable {
         layout = RunLayout(directory: outputOverride ?? (paperScale ? output + "-paper" : output))
         try meta.finish()
 
+        snapshot = try SnapshotConfig(top.section("snapshot"))
+        // Imported weights (snapshot source ≠ "run") replace the simulation: no [simulate].
+        if snapshot.source != "run" {
+            guard try top.subtable("simulate") == nil, try top.subtable("sweep") == nil, !snapshot.inputs.isEmpty else {
+                throw DysonError.invalidConfiguration(source: path, message: "imports weights ([snapshot] source = \"\(snapshot.source)\"): list them in [snapshot] inputs and drop [simulate] and [sweep]")
+            }
+            _ = try top.subtable("paper")
+            simulations = []
+            diagonalise = try DiagonaliseConfig(top.section("diagonalise"))
+            unfold = try UnfoldConfig(top.section("unfold"))
+            fit = try FitConfig(top.section("fit"))
+            try top.finish()
+            return
+        }
         guard let simulate = try top.subtable("simulate") else {
             throw DysonError.invalidConfiguration(source: path, message: "has no [simulate] table")
         }
@@ -62,7 +76,6 @@ public struct PipelineFile: Sendable {
         }
         try paper.finish()
         simulations = try Self.expand(simulate.table, sweep: sweep, source: path)
-        snapshot = try SnapshotConfig(top.section("snapshot"))
         diagonalise = try DiagonaliseConfig(top.section("diagonalise"))
         unfold = try UnfoldConfig(top.section("unfold"))
         fit = try FitConfig(top.section("fit"))

@@ -62,6 +62,7 @@ public struct PipelineRunner {
                                                 threads: threads, progress: true)
             log(String(format: "  %d seed-steps in %.2f s", summary.seedSteps, summary.seconds))
         }
+        if pipeline.snapshot.source != "run" { runFiles = pipeline.snapshot.inputs }  // imported weights
         let stages: [(name: String, output: String, inputs: [String], config: String, run: () throws -> Void)] = [
             ("snapshot", layout.ensemble, runFiles, pipeline.snapshot.toml,
              { try SnapshotStage.run(inputs: runFiles, config: pipeline.snapshot, output: layout.ensemble) }),

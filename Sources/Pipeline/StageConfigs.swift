@@ -1,3 +1,4 @@
+import Foundation
 import Spectra
 import TOMLKit
 
@@ -7,6 +8,8 @@ public struct SnapshotConfig: Sendable, Equatable {
     public static let transforms = MatrixTransform.allCases.map(\.rawValue)
     public static let selections = ["last", "all", "listed"]
     public static let normalisations = ["none", "rows", "columns"]
+    public static let sources = ["run", "npy", "npz", "safetensors", "hdf5"]
+    public static let axisNames = ["seed", "snapshot", "row", "col"]
 
     public var matrix = "student"
     /// W itself, WᵀW, WWᵀ, (W + Wᵀ)/2 or W − W_teacher.
@@ -17,41 +20,113 @@ public struct SnapshotConfig: Sendable, Equatable {
     public var steps: [Int] = []
     /// Divide the transformed matrix by its number of rows or columns (e.g. X/n), or not.
     public var normalise = "none"
+    /// Seed indices to keep (within each input); empty keeps every seed.
+    public var seeds: [Int] = []
+
+    /// Where the matrices come from: dyson run files ("run"), or files written by other tools
+    /// (see `WeightImportSource`): a NumPy `.npy`, an `.npz` member `array`, the `.safetensors`
+    /// tensors matching the glob `tensors`, or the HDF5 dataset at path `dataset`.
+    public var source = "run"
+    public var array = ""
+    public var tensors = "*"
+    public var dataset = ""
+    /// Meaning of the imported array's axes, e.g. "seed,snapshot,row,col" (row and col required).
+    public var axes = "row,col"
+    /// Scalar arrays (npz), scalar datasets or root attributes (HDF5), or `__metadata__` entries
+    /// (safetensors) holding each input's hyper-parameters; they become ensemble coordinates.
+    public var parameters: [String] = []
+    /// Array (same file) with the training step of each snapshot; empty: the snapshot index.
+    public var stepArray = ""
+    /// In a pipeline file: the files to import (source ≠ "run"), which replace [simulate].
+    public var inputs: [String] = []
 
     public init() {}
 
     init(_ r: ConfigReader) throws {
+        source = try r.choice("source", default: source, allowed: Self.sources)
+        array = try r.string("array", default: array)
+        tensors = try r.string("tensors", default: tensors)
+        dataset = try r.string("dataset", default: dataset)
+        axes = try r.string("axes", default: axes)
+        parameters = try r.strings("parameters", default: parameters)
+        stepArray = try r.string("step_array", default: stepArray)
+        inputs = try r.strings("inputs", default: inputs)
         matrix = try r.string("matrix", default: matrix)
         transform = MatrixTransform(rawValue: try r.choice("transform", default: transform.rawValue, allowed: Self.transforms))!
         select = try r.choice("select", default: select, allowed: Self.selections)
         every = try r.int("every", default: every)
         steps = try r.ints("steps", default: steps)
         normalise = try r.choice("normalise", default: normalise, allowed: Self.normalisations)
+        seeds = try r.ints("seeds", default: seeds)
         try r.finish()
         try r.require(every >= 1, "every", "must be at least 1")
+        try r.require(seeds.allSatisfy { $0 >= 0 }, "seeds", "must be non-negative seed indices")
         try r.require(select != "listed" || !steps.isEmpty, "steps", "must list at least one step when select = \"listed\"")
+        try r.require(source != "npz" || !array.isEmpty, "array", "must name the array to import when source = \"npz\"")
+        try r.require(source != "hdf5" || !dataset.isEmpty, "dataset", "must give the dataset path when source = \"hdf5\"")
+        try r.require(source == "run" || transform != .minusTeacher, "transform", "\"minus_teacher\" needs a run file's teacher; imports have none")
+        let axisList = axes.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        try r.require(axisList.allSatisfy(Self.axisNames.contains) && Set(axisList).count == axisList.count
+                      && axisList.contains("row") && axisList.contains("col"),
+                      "axes", "must name distinct axes among \(Self.axisNames.joined(separator: ", ")), including row and col (got \"\(axes)\")")
     }
 
+    /// The axis names of `axes`, in order.
+    public var axisList: [String] { axes.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+
+    /// Run-file configurations keep their original canonical text (so existing outputs stay up
+    /// to date); imports add their keys.
     public var toml: String {
-        canonicalTOML(["matrix": matrix, "transform": transform.rawValue, "select": select, "every": every,
-                       "steps": TOMLArray(steps), "normalise": normalise])
+        var entries: [String: TOMLValueConvertible] = ["matrix": matrix, "transform": transform.rawValue, "select": select, "every": every,
+                                                       "steps": TOMLArray(steps), "normalise": normalise]
+        if !seeds.isEmpty { entries["seeds"] = TOMLArray(seeds) }
+        if source != "run" {
+            entries.merge(["source": source, "array": array, "tensors": tensors, "dataset": dataset, "axes": axes,
+                           "parameters": TOMLArray(parameters), "step_array": stepArray, "inputs": TOMLArray(inputs)]) { $1 }
+        }
+        return canonicalTOML(entries)
     }
 }
 
 /// Configuration of `diagonalise`.
 public struct DiagonaliseConfig: Sendable, Equatable {
     public static let quantities = ["singular_values", "eigenvalues"]
-    /// Singular values (any matrix, dgesdd) or eigenvalues (symmetric matrices, dsyevd).
+    public static let drivers = ["auto", "householder_ql", "dsyevd", "dsyevr", "householder_dbdsqr", "dgesdd"]
+    /// Singular values (any matrix) or eigenvalues (symmetric matrices).
     public var quantity = "singular_values"
+    /// "auto": the Swift Householder reduction + QL (eigen) or `dbdsqr` (singular) for matrices up to
+    /// `Diagonalisation.smallMatrixDimension`, else dsyevd/dgesdd (dsyevd when vectors are
+    /// wanted); or one driver by name.
+    public var driver = "auto"
+    /// Also write eigenvectors (eigenvalues with dsyevd or dsyevr only).
+    public var vectors = false
+    /// Let a batch of fewer matrices than threads use multi-threaded OpenBLAS (faster for one
+    /// large matrix; last bits then depend on the thread count).
+    public var threadedBLAS = false
 
     public init() {}
 
     init(_ r: ConfigReader) throws {
         quantity = try r.choice("quantity", default: quantity, allowed: Self.quantities)
+        driver = try r.choice("driver", default: driver, allowed: Self.drivers)
+        vectors = try r.bool("vectors", default: vectors)
+        threadedBLAS = try r.bool("threaded_blas", default: threadedBLAS)
         try r.finish()
+        let eigen = ["auto", "dsyevd", "dsyevr", "householder_ql"], singular = ["auto", "dgesdd", "householder_dbdsqr"]
+        try r.require((quantity == "eigenvalues" ? eigen : singular).contains(driver), "driver",
+                      "\"\(driver)\" does not compute \(quantity); use one of \((quantity == "eigenvalues" ? eigen : singular).joined(separator: ", "))")
+        try r.require(!vectors || (quantity == "eigenvalues" && driver != "householder_ql"), "vectors",
+                      "needs quantity = \"eigenvalues\" and driver auto, dsyevd or dsyevr")
     }
 
-    public var toml: String { canonicalTOML(["quantity": quantity]) }
+    /// Default settings keep the original canonical text, so existing outputs stay up to date.
+    public var toml: String {
+        var entries: [String: TOMLValueConvertible] = ["quantity": quantity]
+        if driver != "auto" || vectors || threadedBLAS {
+            entries.merge(["driver": driver, "vectors": vectors, "threaded_blas": threadedBLAS]) { $1 }
+        }
+        return canonicalTOML(entries)
+    }
 }
 
 /// Configuration of `unfold`.
