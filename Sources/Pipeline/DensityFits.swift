@@ -8,8 +8,9 @@ import Spectra
 ///
 /// Each law gets a group `density_<law>` with the parameters, their covariance and errors per
 /// ensemble, the KS distance and binned χ² against the fitted law, the histogram used, and the
-/// fitted density on a grid over the histogram's range for plotting. The data must suit the law
-/// (e.g. a Marchenko–Pastur bulk with q ≤ 1); otherwise the fit is bad input.
+/// fitted density on a grid over the histogram's range for plotting. A law the data do not follow
+/// (e.g. no Marchenko–Pastur bulk with q ≤ 1 once training has grown heavy tails) is a result, not
+/// an error: that ensemble's fit is NaN and `status` says why.
 enum DensityFits {
     static let gridPoints = 201
 
@@ -22,6 +23,8 @@ enum DensityFits {
         let histograms: [Histogram?]
         /// Marchenko–Pastur only: levels above the fitted edge per ensemble.
         let outlierCounts: [Int]?
+        /// "ok", "no finite levels", or why the law could not be fitted, per ensemble.
+        let statuses: [String]
     }
 
     /// The Coulomb gas per ensemble.
@@ -41,11 +44,14 @@ enum DensityFits {
     }
 
     static func fit(_ law: String, spectra: [[[Double]]], config: FitConfig, file: String) throws -> LawFits {
-        var fits: [FitResult?] = [], histograms: [Histogram?] = [], outliers: [Int] = []
+        var fits: [FitResult?] = [], histograms: [Histogram?] = [], outliers: [Int] = [], statuses: [String] = []
         var names: [String] = []
+        func skip(_ status: String) {
+            fits.append(nil); histograms.append(nil); outliers.append(0); statuses.append(status)
+        }
         for (ensemble, rows) in spectra.enumerated() {
             let x = rows.flatMap { $0 }
-            guard !x.isEmpty else { fits.append(nil); histograms.append(nil); outliers.append(0); continue }
+            guard !x.isEmpty else { skip("no finite levels"); continue }
             guard x.count >= 3, Set(x).count >= 2 else {
                 throw DysonError.badInput(file: file, message: "ensemble \(ensemble): a \(law) fit needs at least 3 levels, not all equal")
             }
@@ -61,7 +67,8 @@ enum DensityFits {
                     result = mp.fit
                     outliers.append(mp.outliers.count)
                 } catch {
-                    throw DysonError.badInput(file: file, message: "ensemble \(ensemble): \(error.message)")
+                    skip(error.message)
+                    continue
                 }
             case "power_law_tail":
                 guard x.allSatisfy({ $0 > 0 }) else {
@@ -71,14 +78,21 @@ enum DensityFits {
             default:
                 preconditionFailure("FitConfig validated the law, got \(law)")
             }
+            if law != "marchenko_pastur" { outliers.append(0) }
             names = result.parameterNames
             fits.append(result)
+            statuses.append("ok")
             histograms.append(Histogram(law == "power_law_tail" ? x.filter { $0 >= result.values[1] } : x,
                                         rule: config.binCount == 0 ? .freedmanDiaconis : .count(config.binCount)))
         }
+        if names.isEmpty { names = Self.parameterNames[law] ?? [] }
         return LawFits(law: law, parameterNames: names, fits: fits, histograms: histograms,
-                       outlierCounts: law == "marchenko_pastur" ? outliers : nil)
+                       outlierCounts: law == "marchenko_pastur" ? outliers : nil, statuses: statuses)
     }
+
+    /// The parameters of each law, for files in which no ensemble could be fitted.
+    static let parameterNames = ["semicircle": ["centre", "radius"], "marchenko_pastur": ["ratio", "variance"],
+                                 "gaussian": ["mean", "standardDeviation"], "power_law_tail": ["exponent", "xMin"]]
 
     static func coulombGas(spectra: [[[Double]]], file: String) throws -> CoulombGasFits {
         CoulombGasFits(fits: try spectra.enumerated().map { ensemble, rows in
@@ -117,6 +131,7 @@ enum DensityFits {
                                 description: "Pearson chi-squared of the histogram against the fitted law (bins pooled to >= 5 expected)")
         try group.writeVariable("dof", chi.map { Int64($0?.degreesOfFreedom ?? 0) }, axes: ["ensemble"], description: "degrees of freedom of chi2")
         try group.writeVariable("sample_size", law.fits.map { Int64($0?.sampleSize ?? 0) }, axes: ["ensemble"], description: "levels the fit used")
+        try group.writeStringVariable("status", law.statuses, axes: ["ensemble"], description: "ok, or why the law could not be fitted (values NaN)")
         if let outliers = law.outlierCounts {
             try group.writeVariable("outlier_count", outliers.map(Int64.init), axes: ["ensemble"],
                                     description: "levels above the fitted Marchenko-Pastur edge plus 5 Tracy-Widom scales (left out of the fit)")

@@ -59,10 +59,15 @@ extension ReportStage {
             lines += ["## Density: \(law.replacingOccurrences(of: "_", with: " "))", "",
                       "Fitted to each ensemble's pooled levels (\(try group.attribute("method", as: String.self))); χ² of the histogram against the fit.", "",
                       head + names.map { $0 + " | " }.joined() + "χ²/dof |", rule + String(repeating: "---|", count: names.count + 1)]
+            let status = try group.readStrings("status")
             for e in shownEnsembles(index) {
                 let k = names.count
+                guard status[e] == "ok" else {
+                    lines.append(coordinates(e) + String(repeating: "— | ", count: k) + "not fitted: \(status[e]) |")
+                    continue
+                }
                 lines.append(coordinates(e) + (0..<k).map { Estimate(value: value[e * k + $0], error: error[e * k + $0]).formatted + " | " }.joined()
-                             + String(format: "%.1f / %d |", chi2[e], dof[e]))
+                             + (dof[e] > 0 ? String(format: "%.1f / %d |", chi2[e], dof[e]) : "— (too few bins) |"))
             }
             lines.append("")
         }

@@ -9,7 +9,8 @@ import Spectra
 ///
 /// Spacings and ratios within one spectrum are correlated and unfolding fixes their mean, so
 /// the likelihood errors and Kolmogorov p-values of independent samples do not apply: errors
-/// are cluster-robust (sandwich) errors with one cluster per spectrum, which costs one pass
+/// are cluster-robust (sandwich) errors with one cluster per spectrum (blocks of 10 values when
+/// there are fewer than 10 spectra), which costs one pass
 /// over the data where a jackknife over spectra would refit once per spectrum, and the KS
 /// distances are reported as distances, for comparing the laws.
 struct SpacingLawFit {
@@ -34,12 +35,21 @@ struct SpacingLawFit {
             { WignerSurmise.cumulative($0, beta: 4) }, PoissonSpacing.cumulative,
         ]
         ksDistance = cumulative.map { KolmogorovSmirnovTest(sample: pooled, cumulative: $0).statistic }
-        let positive = usable.map { $0.filter { $0 > 0 } }
+        let positive = Self.clusters(usable.map { $0.filter { $0 > 0 } })
         brody = positive.joined().count >= 2 ? BrodyDistribution.fit(spectra: positive) : Estimate(value: .nan, error: .nan)
-        let rows = ratios?.map { $0.filter { $0 > 0 && $0 <= 1 } }.filter { !$0.isEmpty } ?? []
+        let rows = Self.clusters(ratios?.map { $0.filter { $0 > 0 && $0 <= 1 } }.filter { !$0.isEmpty } ?? [])
         ratioBeta = rows.count >= 2 ? SpacingRatioSurmise.fitBeta(spectra: rows) : Estimate(value: .nan, error: .nan)
         histogram = Histogram(pooled, rule: config.binCount == 0 ? .freedmanDiaconis : .count(config.binCount))
         spacingCount = pooled.count
+    }
+
+    /// The clusters of the sandwich errors: one per spectrum when there are at least
+    /// `minimumClusters` spectra; otherwise (a few large spectra, e.g. two seeds of a transformer)
+    /// blocks of `blockSize` consecutive values within each spectrum, since the correlations of
+    /// spacings and ratios decay within a few levels.
+    static func clusters(_ rows: [[Double]], minimumClusters: Int = 10, blockSize: Int = 10) -> [[Double]] {
+        guard rows.count < minimumClusters else { return rows }
+        return rows.flatMap { row in stride(from: 0, to: row.count, by: blockSize).map { Array(row[$0..<Swift.min($0 + blockSize, row.count)]) } }
     }
 
     /// Writes one ensemble axis' worth of fits (nil entries: ensembles without spacings, NaN).
