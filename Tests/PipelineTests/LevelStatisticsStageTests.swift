@@ -36,6 +36,7 @@ func scalar(_ file: borrowing File, _ path: String) throws -> Double {
 ///   0.5307 is Δβ ≈ 0.04; the GOE spacing law differs from Brody(1) by ≈ 1 %).
 /// - Of the four spacing laws, the GOE surmise is nearest in KS distance.
 /// - Σ²(1) within 3σ + 0.03 of the GOE value 0.44 (finite N and the fitted staircase).
+/// - The Marchenko–Pastur law cannot be fitted (no positive bulk): status, NaN values.
 @Test func goeSpectraHaveGOELevelStatisticsThroughUnfoldAndFit() throws {
     let scratch = try Scratch()
     let centre = [String](repeating: "0.0", count: 24).joined(separator: ", ")
@@ -53,7 +54,7 @@ func scalar(_ file: borrowing File, _ path: String) throws -> Double {
     let fit = try StageConfigFile.fit("""
         scaling_amplitude = "none"
         ks_replicas = 20
-        densities = ["coulomb_gas", "semicircle"]
+        densities = ["coulomb_gas", "semicircle", "marchenko_pastur"]
         """, source: "test")
     try FitStage.run(inputs: [scratch.file("unfolded.h5")], config: fit, output: scratch.file("fit.h5"))
 
@@ -85,6 +86,10 @@ func scalar(_ file: borrowing File, _ path: String) throws -> Double {
     // the large-N radius 2√(NT) = 9.8 by the Tracy-Widom spread of the edge (≈ N^(-2/3) R per
     // spectrum, more for the extreme of 200): within 20 %.
     #expect(radius > 9.8 && radius < 1.2 * 9.8, "semicircle radius \(radius)")
+    // A GOE spectrum (mean ≈ 0) has no Marchenko–Pastur bulk: a result recorded per ensemble, not a failure.
+    let status = try file.root().openGroup("density_marchenko_pastur").readStrings("status")
+    #expect(status.count == 1 && status[0].hasPrefix("Marchenko-Pastur fit:"), "\(status)")
+    #expect(try file.root().read("density_marchenko_pastur/value", as: Double.self).allSatisfy(\.isNaN))
 }
 
 /// The direct Dyson Brownian motion dx_i = −x_i dt + βT Σ_j dt/(x_i − x_j) + √(2T) dB_i with
