@@ -66,35 +66,11 @@ public enum WignerSemicircle {
         precondition(variance > 0, "WignerSemicircle.fit: all values are equal")
         let r0 = 2 * variance.squareRoot()
 
-        // Coarse scan, then golden section on the bracket around the best grid point.
+        // Coarse scan of the centre, then golden section on the bracket around the best point.
         let half = r0 / 4
-        let points = 41
-        let step = 2 * half / Double(points - 1)
-        var best = 0
-        var bestValue = -Double.infinity
-        for k in 0..<points {
-            let value = profile(x, centre: mean - half + Double(k) * step).logLikelihood
-            if value > bestValue { (best, bestValue) = (k, value) }
-        }
-        var low = mean - half + Double(Swift.max(best - 1, 0)) * step
-        var high = mean - half + Double(Swift.min(best + 1, points - 1)) * step
-        let golden = (5.0.squareRoot() - 1) / 2
-        var c1 = high - golden * (high - low)
-        var c2 = low + golden * (high - low)
-        var f1 = profile(x, centre: c1).logLikelihood
-        var f2 = profile(x, centre: c2).logLikelihood
-        while high - low > 1e-12 * Swift.max(r0, abs(mean)) {
-            if f1 > f2 {
-                (high, c2, f2) = (c2, c1, f1)
-                c1 = high - golden * (high - low)
-                f1 = profile(x, centre: c1).logLikelihood
-            } else {
-                (low, c1, f1) = (c1, c2, f2)
-                c2 = low + golden * (high - low)
-                f2 = profile(x, centre: c2).logLikelihood
-            }
-        }
-        let c = (low + high) / 2
+        let c = GoldenSection.maximise({ profile(x, centre: $0).logLikelihood },
+                                       grid: (0..<41).map { mean - half + Double($0) * 2 * half / 40 },
+                                       tolerance: 1e-12 * Swift.max(r0, abs(mean)))
         let (r, logLikelihood) = profile(x, centre: c)
 
         var hRR = 2 * n / (r * r)

@@ -24,7 +24,7 @@ struct FitInputs {
                 }
             }
             let root = try unfolded.file.root()
-            for name in optional where !(try root.contains(name)) { present.remove(name) }
+            for name in optional where !root.contains(name) { present.remove(name) }
             for name in required + optional where required.contains(name) || present.contains(name) {
                 let (values, columns) = try unfolded.samples(name)
                 if let earlier = arrays[name] {

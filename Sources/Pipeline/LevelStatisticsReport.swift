@@ -17,7 +17,7 @@ extension ReportStage {
         let head = "| ensemble | step | " + labels.map { $0 + " | " }.joined()
         let rule = "|---|---|" + String(repeating: "---|", count: labels.count)
         var lines: [String] = []
-        if try root.contains("brody_omega") {
+        if root.contains("brody_omega") {
             let omega = try estimates(root, "brody_omega"), ratioBeta = try estimates(root, "ratio_beta")
             let distance = try root.read("unfolded_spacing_ks_distance", as: Double.self)
             let laws = ["β = 1", "β = 2", "β = 4", "Poisson"]
@@ -33,7 +33,7 @@ extension ReportStage {
             }
             lines.append("")
         }
-        if try root.contains("density_coulomb_gas") {
+        if root.contains("density_coulomb_gas") {
             let group = try root.openGroup("density_coulomb_gas")
             let gasBeta = try estimates(group, "beta"), temperature = try estimates(group, "temperature")
             let expectedT = index.model == "dyson_brownian_motion"
@@ -51,7 +51,7 @@ extension ReportStage {
             lines.append("")
         }
         for law in FitConfig.densityLaws where law != "coulomb_gas" {
-            guard try root.contains("density_\(law)") else { continue }
+            guard root.contains("density_\(law)") else { continue }
             let group = try root.openGroup("density_\(law)")
             let names = try group.readStrings("parameter_name")
             let value = try group.read("value", as: Double.self), error = try group.read("error", as: Double.self)
@@ -71,7 +71,7 @@ extension ReportStage {
             }
             lines.append("")
         }
-        if try root.contains("dynamics") {
+        if root.contains("dynamics") {
             lines += try dynamicsSection(try root.openGroup("dynamics"), index: index, beta: beta)
         }
         return lines
@@ -80,7 +80,7 @@ extension ReportStage {
     private static func dynamicsSection(_ group: borrowing Group, index: EnsembleIndex, beta: Int) throws -> [String] {
         let effective = try estimates(group, "effective_beta"), a = try estimates(group, "coulomb_coefficient")
         let b = try estimates(group, "confinement_coefficient"), d = try estimates(group, "mean_residual_diffusion")
-        let expected = try group.contains("beta") ? try group.read("beta", as: Double.self) : [Double](repeating: Double(beta), count: effective.count)
+        let expected = group.contains("beta") ? try group.read("beta", as: Double.self) : [Double](repeating: Double(beta), count: effective.count)
         var lines = ["## Time-resolved Dyson Brownian motion", "",
                      "From consecutive snapshots (SPEC §4.6): \(try group.attribute("description", as: String.self)). "
                      + "A Dyson Brownian motion has a = βD, so a/D is the Dyson index (expected: \(expectedSource(index, beta))).", "",
@@ -88,7 +88,7 @@ extension ReportStage {
         for t in effective.indices {
             lines.append("| \(t) | \(a[t].formatted) | \(b[t].formatted) | \(d[t].formatted) | \(effective[t].formatted) | \(format(expected[t])) | \(pull(effective[t], expected[t])) |")
         }
-        if try group.contains("per_step_slope") {
+        if group.contains("per_step_slope") {
             let slope = Estimate(value: try group.read("per_step_slope", as: Double.self)[0],
                                  error: try group.read("per_step_slope_error", as: Double.self)[0])
             let chi2 = try group.read("per_step_chi2", as: Double.self)[0], dof = try group.read("per_step_dof", as: Int64.self)[0]

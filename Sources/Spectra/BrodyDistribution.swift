@@ -57,18 +57,7 @@ public enum BrodyDistribution {
             return n * log(omega + 1) + n * log(b) + omega * sumLog - b * sumPower
         }
         let lower = -0.99, upper = 10.0
-        let grid = (0...32).map { lower + (upper - lower) * Double($0) / 32 }
-        let values = grid.map(ell)
-        let best = values.indices.max { values[$0] < values[$1] }!
-        var a = grid[Swift.max(best - 1, 0)], d = grid[Swift.min(best + 1, 32)]
-        let golden = (5.0.squareRoot() - 1) / 2
-        var b = d - golden * (d - a), c = a + golden * (d - a)
-        var fb = ell(b), fc = ell(c)
-        while d - a > 1e-8 {
-            if fb > fc { d = c; c = b; fc = fb; b = d - golden * (d - a); fb = ell(b) }
-            else { a = b; b = c; fb = fc; c = a + golden * (d - a); fc = ell(c) }
-        }
-        let omega = (a + d) / 2
+        let omega = GoldenSection.maximise(ell, grid: (0...32).map { lower + (upper - lower) * Double($0) / 32 }, tolerance: 1e-8)
         let h = 1e-4
         let curvature = (ell(omega + h) - 2 * ell(omega) + ell(omega - h)) / (h * h)
         let error = curvature < 0 ? 1 / (-curvature).squareRoot() : .nan

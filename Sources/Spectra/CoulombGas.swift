@@ -63,7 +63,8 @@ public struct CoulombGasFit: Sendable, Equatable, Codable {
         let spread = sumSquares - count * centre * centre
         func temperature(_ beta: Double) -> Double { spread / (m * (size + beta * size * (size - 1) / 2)) }
         func profile(_ beta: Double) -> Double { ell(beta, temperature(beta), centre) }
-        let beta = Self.maximise(profile, over: 1e-3...64)
+        // β ∈ [10⁻³, 64], scanned in log β, located to 10⁻¹⁰ (far below any statistical error).
+        let beta = GoldenSection.maximise(profile, grid: (0...128).map { 1e-3 * pow(64e3, Double($0) / 128) }, tolerance: 1e-10)
         let t = temperature(beta)
         let x = [beta, t, centre]
         let steps = [1e-4 * Swift.max(beta, 1e-2), 1e-4 * t, 1e-4 * t.squareRoot()]
@@ -96,24 +97,6 @@ public struct CoulombGasFit: Sendable, Equatable, Codable {
         stride(from: 0, to: levels.count, by: n).map { Array(levels[$0..<($0 + n)]) }.filter { row in
             row.allSatisfy(\.isFinite) && Set(row).count == n
         }
-    }
-
-    /// Maximiser of a unimodal function: a 129-point scan in log β, then golden section to 1e-10
-    /// relative.
-    private static func maximise(_ f: (Double) -> Double, over range: ClosedRange<Double>) -> Double {
-        let lo = log(range.lowerBound), hi = log(range.upperBound)
-        let grid = (0...128).map { exp(lo + (hi - lo) * Double($0) / 128) }
-        let values = grid.map(f)
-        let best = values.indices.max { values[$0] < values[$1] }!
-        var a = grid[Swift.max(best - 1, 0)], d = grid[Swift.min(best + 1, 128)]
-        let golden = (5.0.squareRoot() - 1) / 2
-        var b = d - golden * (d - a), c = a + golden * (d - a)
-        var fb = f(b), fc = f(c)
-        while d - a > 1e-10 * d {
-            if fb > fc { d = c; c = b; fc = fb; b = d - golden * (d - a); fb = f(b) }
-            else { a = b; b = c; fb = fc; c = a + golden * (d - a); fc = f(c) }
-        }
-        return (a + d) / 2
     }
 
     /// The inverse of a symmetric 3 × 3 matrix by cofactors.
