@@ -51,8 +51,12 @@ struct DynamicsFit {
             }
             let steps = trajectory.map { Int(index.step[$0]) }
             let timePerStep = learningRate?[first] ?? timeStep?[first] ?? 1
-            checks.append(DysonBrownianMotionCheck(levels: values, snapshots: trajectory.count, samples: seeds.count, levelCount: n,
-                                                   steps: steps, timePerStep: timePerStep, minimumSpacing: minimumSpacing))
+            do {
+                checks.append(try DysonBrownianMotionCheck(levels: values, snapshots: trajectory.count, samples: seeds.count, levelCount: n,
+                                                           steps: steps, timePerStep: timePerStep, minimumSpacing: minimumSpacing))
+            } catch {
+                throw DysonError.badInput(file: file, message: "dynamics of ensemble \(first)'s trajectory: \(error.message)")
+            }
         }
         self.checks = checks
         if let alpha = learningRate, let batch = index.parameter("batch_size"), trajectories.count >= 2 {

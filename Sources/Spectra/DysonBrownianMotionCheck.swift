@@ -77,10 +77,11 @@ public struct DysonBrownianMotionCheck: Sendable, Equatable, Codable {
     ///
     /// Preconditions: levels.count = snapshots·samples·levelCount; snapshots ≥ 2 with strictly
     /// increasing steps; levelCount ≥ 2; timePerStep > 0 (e.g. the learning rate α, so that
-    /// t = α·steps); minimumSpacing ≥ 0; at least 3 usable samples; the regressors not collinear. O(snapshots ·
+    /// t = α·steps); minimumSpacing ≥ 0; at least 3 usable samples. Throws `FitFailure` when the
+    /// regressors are collinear (e.g. every observation removed by the minimum-spacing cut). O(snapshots ·
     /// samples · levelCount²) time, O(snapshots · levelCount + samples · levelCount) memory.
     public init(levels: [Double], snapshots: Int, samples: Int, levelCount: Int, steps: [Int],
-                timePerStep: Double = 1, minimumSpacing: Double = 0) {
+                timePerStep: Double = 1, minimumSpacing: Double = 0) throws(FitFailure) {
         precondition(snapshots >= 2 && steps.count == snapshots, "DBM check: need ≥ 2 snapshots with one step each, got \(snapshots) and \(steps.count) steps")
         precondition(levelCount >= 2, "DBM check: the Coulomb term needs ≥ 2 levels")
         precondition(levels.count == snapshots * samples * levelCount,
@@ -165,8 +166,10 @@ public struct DysonBrownianMotionCheck: Sendable, Equatable, Codable {
         diffusion = (0..<n).map { Jackknife.combine(full: diffusionFull[$0], replicas: diffusionReplicas[$0]) }
 
         let total = (0..<12).map { c in normal.reduce(0) { $0 + $1[c] } }
-        let full = Self.solve(total)
-        let replicas = normal.map { sample in Self.solve((0..<12).map { total[$0] - sample[$0] }) }
+        let solutions = ([total] + normal.map { sample in (0..<12).map { total[$0] - sample[$0] } }).map(Self.solve)
+        guard let full = solutions[0], case let replicas = solutions.dropFirst().compactMap({ $0 }), replicas.count == m else {
+            throw FitFailure("DBM check: the regressors (Coulomb term, x, 1) are collinear for the data or a jackknife replica, or no observation is left after the minimum-spacing cut")
+        }
         coulombCoefficient = Jackknife.combine(full: full[0], replicas: replicas.map { $0[0] })
         confinementCoefficient = Jackknife.combine(full: full[1], replicas: replicas.map { $0[1] })
         constantDrift = Jackknife.combine(full: full[2], replicas: replicas.map { $0[2] })
@@ -199,8 +202,8 @@ public struct DysonBrownianMotionCheck: Sendable, Equatable, Codable {
     }
 
     /// Solves the 3×3 normal equations packed as [A row-major (9), b (3)] by Gaussian
-    /// elimination with partial pivoting. Precondition: A non-singular.
-    static func solve(_ packed: [Double]) -> [Double] {
+    /// elimination with partial pivoting; nil when A is singular (a zero or non-finite pivot).
+    static func solve(_ packed: [Double]) -> [Double]? {
         var a = [[Double]]()
         for r in 0..<3 {
             let row: [Double] = [packed[3 * r], packed[3 * r + 1], packed[3 * r + 2], packed[9 + r]]
@@ -209,7 +212,7 @@ public struct DysonBrownianMotionCheck: Sendable, Equatable, Codable {
         for col in 0..<3 {
             let pivot = (col..<3).max { Swift.abs(a[$0][col]) < Swift.abs(a[$1][col]) }!
             a.swapAt(col, pivot)
-            precondition(a[col][col] != 0, "DBM check: the regressors (Coulomb term, x, 1) are collinear")
+            guard a[col][col] != 0, a[col][col].isFinite else { return nil }
             for r in (col + 1)..<3 {
                 let f = a[r][col] / a[col][col]
                 for c in col..<4 { a[r][c] -= f * a[col][c] }

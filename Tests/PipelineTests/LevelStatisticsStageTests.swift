@@ -133,7 +133,8 @@ func scalar(_ file: borrowing File, _ path: String) throws -> Double {
 }
 
 /// A method's data requirements are bad input, not a trap: a degree-9 polynomial cannot be
-/// fitted per spectrum to 4 levels, and a dynamics fit needs more than one snapshot.
+/// fitted per spectrum to 4 levels, a dynamics fit needs more than one snapshot and some
+/// observations left after its minimum-spacing cut.
 @Test func unfoldAndFitRejectDataTheirMethodsCannotUse() throws {
     let scratch = try Scratch()
     let input = try spectra(of: """
@@ -148,5 +149,18 @@ func scalar(_ file: borrowing File, _ path: String) throws -> Double {
     try UnfoldStage.run(input: input, config: UnfoldConfig(), output: scratch.file("u.h5"))
     let dynamics = try StageConfigFile.fit("scaling_amplitude = \"none\"\nks_replicas = 5\ndynamics = true", source: "test")
     #expect(throws: DysonError.self) { try FitStage.run(inputs: [scratch.file("u.h5")], config: dynamics, output: scratch.file("f.h5")) }
+    #expect(!FileManager.default.fileExists(atPath: scratch.file("f.h5")))
+    // A minimum-spacing cut that removes every observation leaves no regression: bad input, not a trap.
+    var all = SnapshotConfig()
+    all.matrix = "levels"
+    all.select = "all"
+    try SnapshotStage.run(inputs: [scratch.file("run.h5")], config: all, output: scratch.file("e-all.h5"))
+    var eigenvalues = DiagonaliseConfig()
+    eigenvalues.quantity = "eigenvalues"
+    try DiagonaliseStage.run(input: scratch.file("e-all.h5"), config: eigenvalues, output: scratch.file("s-all.h5"))
+    try UnfoldStage.run(input: scratch.file("s-all.h5"), config: UnfoldConfig(), output: scratch.file("u-all.h5"))
+    let cut = try StageConfigFile.fit("scaling_amplitude = \"none\"\nks_replicas = 5\ndynamics = true\ndynamics_minimum_spacing = 1e9",
+                                      source: "test")
+    #expect(throws: DysonError.self) { try FitStage.run(inputs: [scratch.file("u-all.h5")], config: cut, output: scratch.file("f.h5")) }
     #expect(!FileManager.default.fileExists(atPath: scratch.file("f.h5")))
 }

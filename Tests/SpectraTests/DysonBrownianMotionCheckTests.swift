@@ -57,13 +57,13 @@ func simulateDysonBrownianMotion(levels n: Int, beta: Double, samples: Int, snap
 /// diffusion (variance over samples) carries the bias Var(drift)·dt/2, below 1 % here, and is
 /// allowed 3σ + 0.02.
 @Test(arguments: [UInt64(101), 102])
-func theDysonBrownianMotionCheckRecoversTheSimulatedCoefficients(seed: UInt64) {
+func theDysonBrownianMotionCheckRecoversTheSimulatedCoefficients(seed: UInt64) throws {
     var g = SplitMix64(seed: seed)
     let n = 4, samples = 500, snapshots = 401, dt = 1e-3
     let levels = simulateDysonBrownianMotion(levels: n, beta: 1, samples: samples, snapshots: snapshots, dt: dt, generator: &g)
-    let check = DysonBrownianMotionCheck(levels: levels, snapshots: snapshots, samples: samples, levelCount: n,
+    let check = try DysonBrownianMotionCheck(levels: levels, snapshots: snapshots, samples: samples, levelCount: n,
                                          steps: Array(0..<snapshots), timePerStep: dt, minimumSpacing: 0.1)
-    let all = DysonBrownianMotionCheck(levels: levels, snapshots: snapshots, samples: samples, levelCount: n,
+    let all = try DysonBrownianMotionCheck(levels: levels, snapshots: snapshots, samples: samples, levelCount: n,
                                        steps: Array(0..<snapshots), timePerStep: dt)
     print("DBM seed \(seed), no spacing cut (\(all.regressionCount) observations): a \(all.coulombCoefficient), b \(all.confinementCoefficient), beta \(all.effectiveBeta)")
     print("DBM seed \(seed), cut 0.1 (\(check.regressionCount) observations):", terminator: " ")
@@ -81,7 +81,7 @@ func theDysonBrownianMotionCheckRecoversTheSimulatedCoefficients(seed: UInt64) {
 
 /// A 3×3 solve and the exact drift of a deterministic linear motion: levels x_i(t) = x_i(0)e^{−t}
 /// sampled at t = 0, 0.001 — no noise, so drift_i = Δx/Δt exactly and the diffusion is ~0.
-@Test func deterministicMotionHasItsExactDriftAndNoDiffusion() {
+@Test func deterministicMotionHasItsExactDriftAndNoDiffusion() throws {
     let samples = 5, n = 3
     var levels = [Double]()
     for k in 0..<2 {
@@ -89,7 +89,7 @@ func theDysonBrownianMotionCheckRecoversTheSimulatedCoefficients(seed: UInt64) {
             for i in 0..<n { levels.append((Double(i) + 0.1 * Double(s)) * (1 - 0.001 * Double(k))) }
         }
     }
-    let check = DysonBrownianMotionCheck(levels: levels, snapshots: 2, samples: samples, levelCount: n, steps: [0, 1], timePerStep: 0.001)
+    let check = try DysonBrownianMotionCheck(levels: levels, snapshots: 2, samples: samples, levelCount: n, steps: [0, 1], timePerStep: 0.001)
     for i in 0..<n {
         let exact = (0..<samples).map { -(Double(i) + 0.1 * Double($0)) }.reduce(0, +) / Double(samples)
         #expect(abs(check.drift[i].value - exact) < 1e-9)
