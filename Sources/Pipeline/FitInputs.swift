@@ -12,7 +12,11 @@ struct FitInputs {
     /// input has it.
     private var arrays: [String: (values: [Double], columns: Int)] = [:]
 
-    init(_ inputs: [String], required: [String], optional: [String]) throws {
+    /// Per-ensemble arrays [ensemble][columns] present in every input (e.g. Σ²(L)), joined along
+    /// the ensemble axis, and the coordinate of their columns (e.g. the lengths L), equal in all.
+    private(set) var ensembleArrays: [String: (values: [Double], columns: Int)] = [:]
+
+    init(_ inputs: [String], required: [String], optional: [String], perEnsemble: [String] = [], coordinate: String? = nil) throws {
         precondition(!inputs.isEmpty, "fit needs an input")
         var indices: [EnsembleIndex] = [], records: [InputRecord] = []
         var present = Set(optional)
@@ -36,6 +40,28 @@ struct FitInputs {
                     arrays[name] = (values, columns)
                 }
             }
+            for name in perEnsemble {
+                guard root.contains(name) else { ensembleArrays[name] = nil; continue }
+                let dataset = try root.openDataset(name)
+                let shape = try dataset.shape()
+                guard shape.count == 2, shape[0] == unfolded.index.ensembleCount else {
+                    throw DysonError.badInput(file: input, message: "'\(name)' has shape \(shape), expected [\(unfolded.index.ensembleCount), k]")
+                }
+                if indices.isEmpty || ensembleArrays[name] != nil {
+                    let earlier = ensembleArrays[name]
+                    guard earlier == nil || earlier!.columns == shape[1] else {
+                        throw DysonError.badInput(file: input, message: "'\(name)' has \(shape[1]) columns, \(inputs[0]) has \(earlier!.columns)")
+                    }
+                    ensembleArrays[name] = ((earlier?.values ?? []) + (try dataset.read(as: Double.self)), shape[1])
+                }
+            }
+            if let coordinate, root.contains(coordinate) {
+                let values = try root.read(coordinate, as: Double.self)
+                guard coordinateValues == nil || coordinateValues! == values else {
+                    throw DysonError.badInput(file: input, message: "'\(coordinate)' differs from that of \(inputs[0])")
+                }
+                coordinateValues = values
+            }
             indices.append(unfolded.index)
             records.append(unfolded.record)
         }
@@ -44,6 +70,9 @@ struct FitInputs {
         self.records = records
         label = inputs.joined(separator: ", ")
     }
+
+    /// The values of `coordinate` (e.g. the lengths L of Σ²(L)), when the inputs have it.
+    private(set) var coordinateValues: [Double]? = nil
 
     /// The array `name`, or nil when an input lacks it (or it is not one of those read).
     subscript(name: String) -> (values: [Double], columns: Int)? { arrays[name] }

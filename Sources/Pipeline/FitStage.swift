@@ -20,7 +20,8 @@ public enum FitStage {
     /// linear scaling fit should be joint).
     public static func run(inputs: [String], config: FitConfig, output: String) throws {
         let data = try FitInputs(inputs, required: ["pair_spacing", "pair_centre"],
-                                 optional: ["spacing_ratio", "unfolded_spacing", "level_value"])
+                                 optional: ["spacing_ratio", "unfolded_spacing", "level_value"],
+                                 perEnsemble: longRange.flatMap { [$0, $0 + "_error"] }, coordinate: "length")
         let index = data.index, input = data.label
         let spacings = data["pair_spacing"]!, centres = data["pair_centre"]!
         let pairs = spacings.columns
@@ -85,7 +86,24 @@ public enum FitStage {
             if let coulombGas { try DensityFits.write(coulombGas, to: outRoot) }
             if let pairDensities { try pairDensities.write(to: outRoot) }
             if let dynamics { try dynamics.write(index: index, to: outRoot) }
+            try writeLongRange(data, to: outRoot)
             try out.close()
+        }
+    }
+
+    /// The long-range statistics `unfold` measured, carried into the fit file for the report.
+    static let longRange = ["number_variance", "spectral_rigidity"]
+
+    /// Copies Σ²(L) and Δ₃(L) with their errors and the lengths L, when every input has them.
+    private static func writeLongRange(_ data: FitInputs, to root: borrowing Group) throws {
+        guard let lengths = data.coordinateValues,
+              case let arrays = longRange.flatMap({ [$0, $0 + "_error"] }).compactMap({ name in data.ensembleArrays[name].map { (name, $0) } }),
+              arrays.count == 2 * longRange.count else { return }
+        try root.createCoordinate("length", lengths, description: "interval length L of the long-range statistics", units: "mean spacings")
+        for (name, array) in arrays {
+            try root.writeVariable(name, array.values, axes: ["ensemble", "length"], shape: [array.values.count / array.columns, array.columns],
+                                   description: name.hasSuffix("_error") ? "delete-one jackknife error over spectra, from unfold"
+                                       : name == "number_variance" ? "Sigma^2(L) of the unfolded levels, from unfold" : "Delta_3(L) of the unfolded levels, from unfold")
         }
     }
 

@@ -59,7 +59,7 @@ extension ReportStage {
             lines += ["## Density: \(law.replacingOccurrences(of: "_", with: " "))", "",
                       "Fitted to each ensemble's pooled levels (\(try group.attribute("method", as: String.self))); χ² of the histogram against the fit.", "",
                       head + names.map { $0 + " | " }.joined() + "χ²/dof |", rule + String(repeating: "---|", count: names.count + 1)]
-            let status = try group.readStrings("status")
+            let status = group.contains("status") ? try group.readStrings("status") : [String](repeating: "ok", count: index.ensembleCount)
             for e in shownEnsembles(index) {
                 let k = names.count
                 guard status[e] == "ok" else {
@@ -71,10 +71,42 @@ extension ReportStage {
             }
             lines.append("")
         }
+        if root.contains("number_variance") {
+            lines += try longRangeSection(root, index: index, head: head, rule: rule, coordinates: coordinates)
+        }
         if root.contains("dynamics") {
             lines += try dynamicsSection(try root.openGroup("dynamics"), index: index, beta: beta)
         }
         return lines
+    }
+
+    /// Σ²(L) and Δ₃(L) beside their large-L GOE forms and Poisson (Mehta, *Random Matrices*, 3rd
+    /// ed. (2004), §16): Σ² ≈ (2/π²)(ln 2πL + γ + 1 − π²/8), Δ₃ ≈ (1/π²)(ln 2πL + γ − 5/4 − π²/8);
+    /// Poisson Σ² = L, Δ₃ = L/15. The GOE forms are asymptotic (Δ₃ lies above by O(1/L)).
+    private static func longRangeSection(_ root: borrowing Group, index: EnsembleIndex, head: String, rule: String,
+                                         coordinates: (Int) -> String) throws -> [String] {
+        let lengths = try root.read("length", as: Double.self)
+        let gamma = 0.5772156649015329, pi2 = Double.pi * Double.pi
+        func goeSigma(_ l: Double) -> Double { 2 / pi2 * (Foundation.log(2 * Double.pi * l) + gamma + 1 - pi2 / 8) }
+        func goeDelta(_ l: Double) -> Double { (Foundation.log(2 * Double.pi * l) + gamma - 1.25 - pi2 / 8) / pi2 }
+        var lines = ["## Long-range statistics", "",
+                     "Number variance Σ²(L) and spectral rigidity Δ₃(L) of the unfolded levels (jackknife over spectra), "
+                     + "against the large-L GOE forms (Δ₃'s only for L ≥ 2) and Poisson. A staircase fitted per spectrum absorbs "
+                     + "fluctuations on the scale of the spectrum, which pulls Σ² and Δ₃ down at large L (Gómez et al., PRE 66 (2002) 036209).", "",
+                     "| L | Σ² GOE | Σ² Poisson | Δ₃ GOE | Δ₃ Poisson |", "|---|---|---|---|---|"]
+        for l in lengths {
+            let delta = l >= 2 ? String(format: "%.4f", goeDelta(l)) : "—"
+            lines.append(String(format: "| %g | %.4f | %g | ", l, goeSigma(l), l) + delta + String(format: " | %.4f |", l / 15))
+        }
+        lines += ["", head + lengths.map { "Σ²(\(format($0))) | " }.joined() + lengths.map { "Δ₃(\(format($0))) | " }.joined(),
+                  rule + String(repeating: "---|", count: 2 * lengths.count)]
+        let sigma = try estimates(root, "number_variance"), delta = try estimates(root, "spectral_rigidity")
+        let k = lengths.count
+        for e in shownEnsembles(index) {
+            lines.append(coordinates(e) + (0..<k).map { sigma[e * k + $0].formatted + " | " }.joined()
+                         + (0..<k).map { delta[e * k + $0].formatted + " | " }.joined())
+        }
+        return lines + [""]
     }
 
     private static func dynamicsSection(_ group: borrowing Group, index: EnsembleIndex, beta: Int) throws -> [String] {

@@ -65,6 +65,10 @@ public enum UnfoldStage {
                 try root.createAxis("ratio", count: ratioCount, description: "consecutive spacing pair after trimming \(config.ratioTrim) level(s) per edge")
                 try root.writeVariable("spacing_ratio", ratios, axes: ["sample", "ratio"], shape: [samples, ratioCount],
                                        description: "r~ = min(S_(i+1)/S_i, S_i/S_(i+1)) of nearest-neighbour spacings (Atas et al. 2013)")
+                try root.writeVariable("spacing_ratio_unrestricted",
+                                       LevelSpacings.unrestrictedSpacingRatios(values, levelCount: levels, trim: config.ratioTrim),
+                                       axes: ["sample", "ratio"], shape: [samples, ratioCount],
+                                       description: "r = S_(i+1)/S_i of nearest-neighbour spacings, density P(r) = P(1/r)/r^2 (Oganesyan and Huse 2007)")
             }
             try writeUnfolded(unfolding, spacing: unfoldedSpacing, samples: samples, config: config, to: root)
             try root.setAttribute("method", config.method)
@@ -97,8 +101,8 @@ public enum UnfoldStage {
         let ensembles = sigma.count, lengths = config.lengths.count
         try root.createCoordinate("length", config.lengths, description: "interval length L of the long-range statistics", units: "mean spacings")
         let statistics: [(String, [[Estimate]], String)] = [
-            ("number_variance", sigma, "Sigma^2(L), variance of the number of unfolded levels in [a, a + L) (Poisson: L; GOE: (2/pi^2)(ln(2 pi L) + 1.5772 - pi^2/8))"),
-            ("spectral_rigidity", delta, "Delta_3(L), least-squares deviation of the staircase from a line over [a, a + L] (Poisson: L/15; GOE: (ln(2 pi L) - 2.0071)/pi^2)"),
+            ("number_variance", sigma, "Sigma^2(L), variance of the number of unfolded levels in [a, a + L) (Poisson: L; GOE at large L: (2/pi^2)(ln(2 pi L) + 1.5772 - pi^2/8))"),
+            ("spectral_rigidity", delta, "Delta_3(L), least-squares deviation of the staircase from a line over [a, a + L] (Poisson: L/15; GOE at large L: (ln(2 pi L) - 1.9065)/pi^2)"),
         ]
         for (name, values, description) in statistics {
             try root.writeVariable(name, values.flatMap { $0.map(\.value) }, axes: ["ensemble", "length"], shape: [ensembles, lengths],
