@@ -6,7 +6,10 @@ import Simulation
 /// `fit`: per ensemble and level pair, ⟨S⟩ with its delete-one jackknife error, the
 /// Kolmogorov–Smirnov test of s = S/⟨S⟩ against the Wigner surmise, the Freedman–Diaconis
 /// histogram of s and the mean pair level x̄ with its error; across ensembles and pairs, the
-/// linear scaling fit ⟨S⟩ = a·√(T·A) (SPEC §4.5).
+/// linear scaling fit ⟨S⟩ = a·√(T·A) (SPEC §4.5). Per ensemble also ⟨r̃⟩, the laws of the
+/// unfolded spacings (`SpacingLawFit`), and on request the level densities and Coulomb gas
+/// (`DensityFits`), the 2×2 pair density (`PairDensityFits`) and the time-resolved Dyson
+/// Brownian motion (`DynamicsFit`); Σ²(L) and Δ₃(L) from `unfold` are carried along.
 ///
 /// Dividing by ⟨S⟩ estimated from the same sample makes the Kolmogorov distribution of the KS
 /// statistic far too conservative (≈ 0.05 % rejections at nominal 5 %), so the p-value is
@@ -59,7 +62,7 @@ public enum FitStage {
         let levels = data["level_value"]
         let needsLevels = !config.densities.isEmpty || config.dynamics
         if needsLevels && levels == nil {
-            throw DysonError.badInput(file: input, message: "has no 'level_value' (written by unfold since dyson 0.1.0); re-run unfold for density or dynamics fits")
+            throw DysonError.badInput(file: input, message: "has no 'level_value' (an unfold output of an older dyson); re-run unfold for density or dynamics fits")
         }
         let spectra = try levels.map { try DensityFits.spectra($0, groups: groups, selected: config.densityLevels, file: input) }
         let densities = try config.densities.filter { $0 != "coulomb_gas" }.map { law in
