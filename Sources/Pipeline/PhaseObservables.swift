@@ -17,6 +17,8 @@ import Spectra
 ///   between student and teacher outputs weighted by |s_n|/|Z|;
 /// - `teacherOverlap` the same normalised overlap between s_n and the teacher's features
 ///   tanh(W_t s⁰_n): 1 when the student's features are the teacher's (ordered);
+/// - `teacherSpectrumDistance` ‖σ − σ_t‖/‖σ_t‖ between the singular values of W and of the
+///   teacher W_t (both sorted): → 0 when the singular values converge to the teacher's (ordered);
 /// - `spacingGrowthRate` ln(ū/ū⁰)/epochs, ū = (x_max − x_min)/(K − 1) the mean nearest-neighbour
 ///   spacing of the eigenvalues of WWᵀ (ū⁰ at W⁰);
 /// - `driftSpread`, `coulombScale`, `isOrdered`: the Langevin classifier (`LangevinDrift`) at the
@@ -28,6 +30,7 @@ struct PhaseObservables: Sendable, Equatable {
     var featureOverlap: Double
     var fieldAlignment: Double
     var teacherOverlap: Double
+    var teacherSpectrumDistance: Double
     var spacingGrowthRate: Double
     var driftSpread: Double
     var coulombScale: Double
@@ -36,7 +39,7 @@ struct PhaseObservables: Sendable, Equatable {
     var driftDiagonal: [Double] = []
 
     static let names = ["test_loss", "training_loss", "gradient_norm", "feature_overlap", "field_alignment",
-                        "teacher_overlap", "spacing_growth_rate", "drift_spread", "coulomb_scale"]
+                        "teacher_overlap", "teacher_spectrum_distance", "spacing_growth_rate", "drift_spread", "coulomb_scale"]
     static let descriptions = [
         "test loss 1/2 mean (y_hat - y)^2 on the 128 fixed test inputs at the final W",
         "training loss over the whole fixed data set at the final W",
@@ -44,27 +47,28 @@ struct PhaseObservables: Sendable, Equatable {
         "overlap q = sum s_init.s / sqrt(sum|s_init|^2 sum|s|^2) of initial and final features s = tanh(W tanh(M x)) over the training set",
         "alignment m = sum s.h / sqrt(sum|s|^2 sum|h|^2) of the final features with the random field h = Z^T y_teacher",
         "normalised overlap of the final features with the teacher's features tanh(W_t tanh(M x))",
+        "relative distance |sigma - sigma_t|/|sigma_t| of the singular values of W and of the teacher W_t",
         "ln(u_final/u_initial)/epochs, u the mean nearest-neighbour spacing of the eigenvalues of W W^T",
         "Langevin drift spread (|K_00| - |K_{K-1,K-1}|)/(sqrt(r)(K-1)), eigenvalues descending",
         "Coulomb scale T sum_d Vbar_d/d / (4 sigma_W^2/(sqrt(r)(K-1))), Vbar_d the mean noise of levels d apart",
     ]
 
     var values: [Double] {
-        [testLoss, trainingLoss, gradientNorm, featureOverlap, fieldAlignment, teacherOverlap, spacingGrowthRate,
+        [testLoss, trainingLoss, gradientNorm, featureOverlap, fieldAlignment, teacherOverlap, teacherSpectrumDistance, spacingGrowthRate,
          driftSpread, coulombScale]
     }
 
     /// Every observable NaN: a seed that diverged or failed.
     static let missing = PhaseObservables(testLoss: .nan, trainingLoss: .nan, gradientNorm: .nan, featureOverlap: .nan,
-                                          fieldAlignment: .nan, teacherOverlap: .nan, spacingGrowthRate: .nan,
+                                          fieldAlignment: .nan, teacherOverlap: .nan, teacherSpectrumDistance: .nan, spacingGrowthRate: .nan,
                                           driftSpread: .nan, coulombScale: .nan, isOrdered: false)
 
     /// The observables of model `seed` of `network` (its frozen layers, teacher and data), from
     /// W⁰, W (K × L row-major), the eigensystems of W⁰W⁰ᵀ and WWᵀ (ascending values, vectors in
-    /// columns) and the epochs trained.
+    /// columns), the eigenvalues of W_tW_tᵀ (ascending) and the epochs trained.
     static func measure(network: TanhNetwork, seed: Int, initial: [Double], final w: [Double],
                         initialSpectrum: [Double], finalSpectrum: [Double], finalVectors: [Double],
-                        epochs: Double) -> PhaseObservables {
+                        teacherSpectrum: [Double], epochs: Double) -> PhaseObservables {
         let c = network.config
         let k = c.hiddenUnits, l = c.inputFeatures, n = c.trainingSamples
         let measurement = w.withUnsafeBufferPointer { network.measure(seed: seed, state: $0) }
@@ -100,6 +104,9 @@ struct PhaseObservables: Sendable, Equatable {
         let drift = LangevinDrift(weights: w, rows: k, columns: l, eigenvalues: finalSpectrum, eigenvectors: finalVectors) { body in
             network.forEachPerSampleGradient(seed: seed, weights: w) { _, _, g in body(g) }
         }
+        let singular = finalSpectrum.map { max($0, 0).squareRoot() }, target = teacherSpectrum.map { max($0, 0).squareRoot() }
+        let distance = (zip(singular, target).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
+            / target.reduce(0) { $0 + $1 * $1 }).squareRoot()
         let rate = log(meanSpacing(finalSpectrum) / meanSpacing(initialSpectrum)) / epochs
         return PhaseObservables(
             testLoss: network.testLoss(seed: seed, weights: w), trainingLoss: measurement.loss,
@@ -107,6 +114,7 @@ struct PhaseObservables: Sendable, Equatable {
             featureOverlap: initialFinal / (initialNorm * finalNorm).squareRoot(),
             fieldAlignment: fieldFinal / (finalNorm * fieldNorm).squareRoot(),
             teacherOverlap: teacherFinal / (teacherNorm * finalNorm).squareRoot(),
+            teacherSpectrumDistance: distance,
             spacingGrowthRate: rate,
             driftSpread: drift.driftSpread,
             coulombScale: drift.coulombScale(temperature: c.temperature, initialWidth: c.initialWidth),

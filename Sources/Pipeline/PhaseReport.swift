@@ -19,8 +19,8 @@ enum PhaseReport {
         let fractionError = try root.read("ordered_fraction_error", as: Double.self)
         let models = try root.read("models", as: Int64.self)
         let diverged = try root.read("diverged", as: Int64.self)
-        let shown = ["test_loss", "feature_overlap", "field_alignment", "teacher_overlap", "spacing_growth_rate"]
-        let headings = ["test loss", "q (init·final)", "m (field)", "teacher overlap", "spacing growth / epoch"]
+        let shown = ["test_loss", "feature_overlap", "field_alignment", "teacher_overlap", "teacher_spectrum_distance", "spacing_growth_rate"]
+        let headings = ["test loss", "q (init·final)", "m (field)", "teacher overlap", "‖σ − σ_t‖/‖σ_t‖", "spacing growth / epoch"]
         let quantiles = try shown.map { try root.read($0 + "_quantiles", as: Double.self) }
         var lines = ["## Phase diagram (Langevin classifier, SPEC §2.4)", "",
                      "From `\(path)`: \(alpha.count) grid points. A model is *ordered* when its drift spread "
@@ -44,15 +44,4 @@ enum PhaseReport {
     }
 
     private static func format(_ value: Double) -> String { String(format: "%.4g", value) }
-
-    /// Writes the combined report text atomically.
-    static func write(_ text: String, to output: String) throws {
-        try AtomicOutput.write(output) { temporary in
-            do {
-                try text.write(toFile: temporary, atomically: false, encoding: .utf8)
-            } catch {
-                throw DysonError.failure(message: "\(output): cannot write report: \(error.localizedDescription)")
-            }
-        }
-    }
 }

@@ -98,16 +98,19 @@ public enum PhaseStage {
         }
         let initialSpectra = Diagonalisation.symmetricEigenvalues(gram(initial.values), threads: threads)
         let (finalSpectra, finalVectors) = Diagonalisation.symmetricEigensystem(gram(final.values), threads: threads)
+        let teacherSpectra = Diagonalisation.symmetricEigenvalues(gram(try run.target(of: "W")), threads: threads)
         var observables: [PhaseObservables] = []
         let size = k * l
         parallelFill(copies: seeds, threads: threads) { seed -> PhaseObservables in
-            guard codes[seed] == 0, initialSpectra.status[seed] == 0, finalSpectra.status[seed] == 0 else { return .missing }
+            guard codes[seed] == 0, initialSpectra.status[seed] == 0, finalSpectra.status[seed] == 0,
+                  teacherSpectra.status[seed] == 0 else { return .missing }
             return PhaseObservables.measure(
                 network: network, seed: simulate.firstSeed + seed,
                 initial: Array(initial.values[(seed * size)..<((seed + 1) * size)]),
                 final: Array(final.values[(seed * size)..<((seed + 1) * size)]),
                 initialSpectrum: initialSpectra[seed], finalSpectrum: finalSpectra[seed],
                 finalVectors: Array(finalVectors.elements[(seed * k * k)..<((seed + 1) * k * k)]),
+                teacherSpectrum: teacherSpectra[seed],
                 epochs: run.epochs[last])
         } store: { _, value in observables.append(value) }
         var point = Point(config: c, epochs: run.epochs[last], observables: observables, statusCodes: codes,

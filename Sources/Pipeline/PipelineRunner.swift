@@ -107,7 +107,7 @@ public struct PipelineRunner {
         }
         let text = try ReportStage.run(input: layout.fit, title: pipeline.title, output: nil)
             + "\n" + (try PhaseReport.section(layout.phase)).joined(separator: "\n") + "\n"
-        try PhaseReport.write(text, to: layout.report)
+        try AtomicOutput.writeText(text, to: layout.report)
         return text
     }
 

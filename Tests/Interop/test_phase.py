@@ -51,6 +51,8 @@ def reference(w0, w, wt, z, s0, s0_test, temperature, width):
     out["feature_overlap"] = cos(hi, h)
     out["field_alignment"] = cos(h, field)
     out["teacher_overlap"] = cos(h, ht)
+    sv, sv_t = np.linalg.svd(w, compute_uv=False), np.linalg.svd(wt, compute_uv=False)
+    out["teacher_spectrum_distance"] = np.linalg.norm(sv - sv_t) / np.linalg.norm(sv_t)
     x0 = np.linalg.eigvalsh(w0 @ w0.T)
     x, o = np.linalg.eigh(w @ w.T)
     x, o = x[::-1], o[:, ::-1]                               # descending
@@ -82,7 +84,7 @@ def test_phase_observables_match_numpy(tmp_path):
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     names = ["test_loss", "training_loss", "gradient_norm", "feature_overlap", "field_alignment",
-             "teacher_overlap", "spacing_growth_rate", "drift_spread", "coulomb_scale"]
+             "teacher_overlap", "teacher_spectrum_distance", "spacing_growth_rate", "drift_spread", "coulomb_scale"]
     with h5py.File(phase, "r") as f:
         assert f.attrs["schema"] == "dyson.phase"
         assert [f["test_loss"].dims[i][0].name for i in range(2)] == ["/point", "/seed"]

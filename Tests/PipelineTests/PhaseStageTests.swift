@@ -26,8 +26,9 @@ private func tanhRun(_ path: String, learningRate: Double, initialWidth: Double 
 }
 
 /// Tiny α (T = 0.0025) and small σ_W = 1/8: every one of the 20 models is ordered (an ordered
-/// fraction of 1 has binomial error 0), and the features move towards the teacher's further
-/// than at large α. α = 16 (T = 4): no model is ordered, and the spacings of WWᵀ grow faster than
+/// fraction of 1 has binomial error 0), the features move towards the teacher's further than
+/// at large α, and the singular values towards the teacher's (84th percentile of the distance
+/// below its initial median 0.88). α = 16 (T = 4): no model is ordered, and the spacings of WWᵀ grow faster than
 /// in any ordered model (the 16th percentile of the hot growth rates above the 84th of the cold).
 @Test func orderedAtTinyLearningRateAndParamagneticAtLargeOne() throws {
     let scratch = try Scratch()
@@ -45,6 +46,9 @@ private func tanhRun(_ path: String, learningRate: Double, initialWidth: Double 
     #expect(try root.read("models", as: Int64.self) == [20, 20])
     let overlap = try root.read("teacher_overlap_quantiles", as: Double.self)   // [point][16, 50, 84]
     #expect(overlap[1] > 0.3 && overlap[1] > overlap[4])
+    // Singular values: closer to the teacher's than at the start (W ~ N(0, 1/(64·8)) is 8× too small: distance ≈ 0.88) when cold, far off when hot.
+    let distance = try root.read("teacher_spectrum_distance_quantiles", as: Double.self)
+    #expect(distance[2] < 0.85 && distance[3] > 2)
     let growth = try root.read("spacing_growth_rate_quantiles", as: Double.self)
     #expect(growth[3] > growth[2] && growth[4] > 0)
     let ordered = try root.read("ordered", as: Int32.self)
