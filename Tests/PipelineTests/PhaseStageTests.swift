@@ -79,3 +79,58 @@ private func tanhRun(_ path: String, learningRate: Double, initialWidth: Double 
     #expect(try StageConfigFile.phase("write_tables = true", source: "t").writeTables)
     #expect(throws: DysonError.self) { try StageConfigFile.phase("tables = true", source: "t") }
 }
+
+private func phasePipeline(_ scratch: Scratch, writeTables: Bool) throws -> PipelineFile {
+    let path = scratch.file("phase.toml")
+    try """
+    [pipeline]
+    name = "phase-test"
+    output = "\(scratch.file("out"))"
+    [simulate]
+    model = "tanh_network"
+    seeds = 6
+    input_features = 8
+    hidden_units = 4
+    batches_per_epoch = 10
+    epochs = 5
+    test_samples = 8
+    snapshot_log_count = 3
+    [sweep]
+    learning_rate = [0.1, 4.0]
+    initial_width = [0.25, 2.0]
+    [phase]
+    write_tables = \(writeTables)
+    [snapshot]
+    matrix = "W"
+    transform = "WWt"
+    [fit]
+    scaling_amplitude = "none"
+    ks_replicas = 20
+    """.write(toFile: path, atomically: true, encoding: .utf8)
+    return try PipelineFile(path: path)
+}
+
+/// `dyson run` with a `[phase]` table writes phase.h5 over the 2 × 2 grid and a report table
+/// row per grid point; unchanged, the phase stage is up to date; a changed `[phase]` key
+/// re-runs only it.
+@Test func thePipelineRunsThePhaseStageAndItsReportSection() throws {
+    let scratch = try Scratch()
+    var log: [String] = []
+    let pipeline = try phasePipeline(scratch, writeTables: false)
+    let report = try PipelineRunner(pipeline: pipeline) { log.append($0) }.run() ?? ""
+    #expect(log.contains("phase: run (forced or an earlier stage ran)"))
+    #expect(report.contains("## Phase diagram (Langevin classifier, SPEC §2.4)"))
+    #expect(report.components(separatedBy: "\n").filter { $0.hasPrefix("| 0.1 | 0.25 |") || $0.hasPrefix("| 4 | 2 |") }.count == 2)
+    #expect(try String(contentsOfFile: pipeline.layout.report, encoding: .utf8) == report)
+    let file = try File.open(pipeline.layout.phase)
+    _ = try FileHeader.read(from: file, expecting: .phase)
+    #expect(try file.root().read("learning_rate", as: Double.self).count == 4)
+
+    log = []
+    try PipelineRunner(pipeline: pipeline) { log.append($0) }.run()
+    #expect(log.contains("phase: up to date"))
+    log = []
+    try PipelineRunner(pipeline: try phasePipeline(scratch, writeTables: true)) { log.append($0) }.run()
+    #expect(log.contains("phase: run (configuration changed)"))
+    #expect(log.filter { $0.hasSuffix("up to date") }.count == 8)
+}
