@@ -7,6 +7,14 @@ import HDF5
 enum PhaseReport {
     /// σ_c² = ½: above it tanh saturates at initialisation and low-T training jams (SPEC §2.4).
     static let criticalWidthSquared = 0.5
+    /// The contour levels of the ordered fraction that draw the ordered/paramagnetic boundary
+    /// (1σ, 2σ, 3σ of a normal: 0.68, 0.95, 0.997; SPEC §2.4).
+    static let contourLevels = [0.68, 0.95, 0.997]
+
+    /// The highest contour level the ordered fraction `f` reaches, or "< 0.68".
+    static func contour(_ f: Double) -> String {
+        contourLevels.last { f >= $0 }.map { "≥ \($0)" } ?? "< 0.68"
+    }
 
     static func section(_ path: String) throws -> [String] {
         let file = try openInput(path)
@@ -25,11 +33,11 @@ enum PhaseReport {
         var lines = ["## Phase diagram (Langevin classifier, SPEC §2.4)", "",
                      "From `\(path)`: \(alpha.count) grid points. A model is *ordered* when its drift spread "
                      + "(|𝒦₀₀| − |𝒦_{K−1,K−1}|)/(√r(K − 1)) is at least T Σ_d 𝒱̄_d/d divided by the Marchenko–Pastur "
-                     + "spacing 4σ_W²/(√r(K − 1)); fraction ± binomial error over all models (diverged ones count as not ordered). "
+                     + "spacing 4σ_W²/(√r(K − 1)); fraction ± binomial error over all models (diverged ones count as not ordered), and the highest of the contour levels 0.68/0.95/0.997 it reaches. "
                      + "Observables: median [16th, 84th percentile] over the models that did not diverge. Expected: ordered at low T "
                      + "for σ_W² < ½ (1/σ_W > √2), jammed at low T for σ_W² > ½ (q ≈ 1), paramagnetic (spacings grow) at high T.", "",
-                     "| α | σ_W | T | models | diverged | ordered fraction | " + headings.joined(separator: " | ") + " | low-T expectation |",
-                     "|---|---|---|---|---|---|" + String(repeating: "---|", count: shown.count) + "---|"]
+                     "| α | σ_W | T | models | diverged | ordered fraction | " + headings.joined(separator: " | ") + " | contour | low-T expectation |",
+                     "|---|---|---|---|---|---|---|" + String(repeating: "---|", count: shown.count) + "---|"]
         for p in 0..<alpha.count {
             let cells = quantiles.map { q in
                 String(format: "%.3g [%.3g, %.3g]", q[p * 3 + 1], q[p * 3], q[p * 3 + 2])
@@ -37,7 +45,7 @@ enum PhaseReport {
             let expected = width[p] * width[p] < criticalWidthSquared ? "ordered" : "jammed"
             lines.append("| \(format(alpha[p])) | \(format(width[p])) | \(format(temperature[p])) | \(models[p]) | \(diverged[p]) | "
                          + String(format: "%.2f ± %.2f", fraction[p], fractionError[p]) + " | "
-                         + cells.joined(separator: " | ") + " | \(expected) |")
+                         + cells.joined(separator: " | ") + " | \(contour(fraction[p])) | \(expected) |")
         }
         lines.append("")
         return lines

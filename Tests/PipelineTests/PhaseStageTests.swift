@@ -134,3 +134,11 @@ private func phasePipeline(_ scratch: Scratch, writeTables: Bool) throws -> Pipe
     #expect(log.contains("phase: run (configuration changed)"))
     #expect(log.filter { $0.hasSuffix("up to date") }.count == 8)
 }
+
+/// The report's contour column: the highest of 0.68, 0.95, 0.997 that the fraction reaches.
+@Test func orderedFractionContours() {
+    #expect(PhaseReport.contour(1) == "≥ 0.997")
+    #expect(PhaseReport.contour(0.96) == "≥ 0.95")
+    #expect(PhaseReport.contour(0.68) == "≥ 0.68")
+    #expect(PhaseReport.contour(0.5) == "< 0.68")
+}
