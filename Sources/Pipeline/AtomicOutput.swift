@@ -22,6 +22,17 @@ enum AtomicOutput {
         try replace(path, with: temporary)
     }
 
+    /// Writes UTF-8 `text` (a report) to `path` through `write`.
+    static func writeText(_ text: String, to path: String) throws {
+        try write(path) { temporary in
+            do {
+                try text.write(toFile: temporary, atomically: false, encoding: .utf8)
+            } catch {
+                throw DysonError.failure(message: "\(path): cannot write report: \(error.localizedDescription)")
+            }
+        }
+    }
+
     /// Atomically replaces `path` by `source` (rename(2) within one directory).
     static func replace(_ path: String, with source: String) throws {
         guard rename(source, path) == 0 else {

@@ -11,6 +11,7 @@ import TOMLKit
 /// [simulate]        # SimulateConfig keys
 /// [sweep]           # simulate keys → arrays of values
 /// [snapshot] [diagonalise] [unfold] [fit]   # [snapshot] source + inputs import weights instead of [simulate]
+/// [phase]           # optional: the tanh-network phase diagram over the run files
 /// [paper.simulate]  # optional: keys that replace [simulate]'s at paper scale
 /// [paper.sweep]     # optional: the sweep at paper scale (replaces [sweep])
 /// ```
@@ -25,8 +26,10 @@ public struct PipelineFile: Sendable {
     public let diagonalise: DiagonaliseConfig
     public let unfold: UnfoldConfig
     public let fit: FitConfig
+    /// `[phase]`: the phase-diagram stage over the simulations' run files (tanh_network only).
+    public let phase: PhaseConfig?
 
-    public static let stages = ["simulate", "snapshot", "diagonalise", "unfold", "fit", "report"]
+    public static let stages = ["simulate", "snapshot", "diagonalise", "unfold", "fit", "phase", "report"]
 
     /// Reads and validates the whole pipeline; `outputOverride` replaces `pipeline.output`.
     /// `paperScale` applies the `[paper]` table and writes to `OUTPUT-paper`, so the small default
@@ -52,6 +55,7 @@ public struct PipelineFile: Sendable {
             }
             _ = try top.subtable("paper")
             simulations = []
+            phase = nil
             diagonalise = try DiagonaliseConfig(top.section("diagonalise"))
             unfold = try UnfoldConfig(top.section("unfold"))
             fit = try FitConfig(top.section("fit"))
@@ -76,6 +80,7 @@ public struct PipelineFile: Sendable {
         }
         try paper.finish()
         simulations = try Self.expand(simulate.table, sweep: sweep, source: path)
+        phase = try top.subtable("phase").map(PhaseConfig.init)
         diagonalise = try DiagonaliseConfig(top.section("diagonalise"))
         unfold = try UnfoldConfig(top.section("unfold"))
         fit = try FitConfig(top.section("fit"))
@@ -118,6 +123,7 @@ public struct RunLayout: Sendable, Equatable {
     public var spectra: String { "\(directory)/spectra.h5" }
     public var unfolded: String { "\(directory)/unfolded.h5" }
     public var fit: String { "\(directory)/fit.h5" }
+    public var phase: String { "\(directory)/phase.h5" }
     public var report: String { "\(directory)/report.md" }
     /// The HTML report and the executed notebook its figures come from.
     public var reportHTML: String { "\(directory)/report.html" }

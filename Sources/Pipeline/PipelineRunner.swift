@@ -45,6 +45,7 @@ public struct PipelineRunner {
         let layout = pipeline.layout
         var upstreamChanged = false
         var runFiles: [String] = []
+        var simulationsChanged = false
         for (label, config) in pipeline.simulations {
             let output = layout.simulation(label)
             runFiles.append(output)
@@ -57,6 +58,7 @@ public struct PipelineRunner {
             log("simulate \(label): \(decision)")
             guard decision != .upToDate else { continue }
             upstreamChanged = true
+            simulationsChanged = true
             guard !dryRun else { continue }
             let summary = try SimulateStage.run(config: config, output: output, resume: decision == .resume,
                                                 threads: threads, progress: true)
@@ -86,9 +88,27 @@ public struct PipelineRunner {
             try stage.run()
             log(String(format: "  done in %.2f s", Date().timeIntervalSince(start)))
         }
-        log("report: run (always; it only reads \(layout.fit))")
+        if let phase = pipeline.phase {
+            let changed = simulationsChanged || forced.contains("phase")
+            let decision = dryRun && changed
+                ? .run(reason: "an earlier stage will run")
+                : try decide(output: layout.phase, config: phase.toml, inputs: runFiles, forced: changed)
+            log("phase: \(decision)")
+            if decision != .upToDate && !dryRun {
+                let start = Date()
+                try PhaseStage.run(inputs: runFiles, config: phase, output: layout.phase, threads: threads)
+                log(String(format: "  done in %.2f s", Date().timeIntervalSince(start)))
+            }
+        }
+        log("report: run (always; it only reads \(layout.fit)\(pipeline.phase == nil ? "" : " and \(layout.phase)"))")
         guard !dryRun else { return nil }
-        return try ReportStage.run(input: layout.fit, title: pipeline.title, output: layout.report)
+        guard pipeline.phase != nil else {
+            return try ReportStage.run(input: layout.fit, title: pipeline.title, output: layout.report)
+        }
+        let text = try ReportStage.run(input: layout.fit, title: pipeline.title, output: nil)
+            + "\n" + (try PhaseReport.section(layout.phase)).joined(separator: "\n") + "\n"
+        try AtomicOutput.writeText(text, to: layout.report)
+        return text
     }
 
     /// Up to date when the output exists, is readable, and records the same configuration text

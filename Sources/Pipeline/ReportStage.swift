@@ -84,15 +84,7 @@ public enum ReportStage {
         lines += try levelStatisticsSections(root, index: index, beta: beta)
         lines += try histogramSection(root, index: index, used: used, pairs: pairs, beta: beta)
         let text = lines.joined(separator: "\n") + "\n"
-        if let output {
-            try AtomicOutput.write(output) { temporary in
-                do {
-                    try text.write(toFile: temporary, atomically: false, encoding: .utf8)
-                } catch {
-                    throw DysonError.failure(message: "\(output): cannot write report: \(error.localizedDescription)")
-                }
-            }
-        }
+        if let output { try AtomicOutput.writeText(text, to: output) }
         return text
     }
 

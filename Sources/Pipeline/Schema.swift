@@ -9,6 +9,7 @@ public enum Schema: String, CaseIterable, Sendable {
     case spectra = "dyson.spectra"
     case unfolded = "dyson.unfolded"
     case fit = "dyson.fit"
+    case phase = "dyson.phase"
 
     /// The version this build writes and the newest it reads.
     public var version: Int64 { 1 }
@@ -21,6 +22,7 @@ public enum Schema: String, CaseIterable, Sendable {
         case .spectra: "diagonalise"
         case .unfolded: "unfold"
         case .fit: "fit"
+        case .phase: "phase"
         }
     }
 }

@@ -187,6 +187,9 @@ public struct TanhNetwork: EnsembleModel {
     /// The features s⁰_n = tanh(M x_n) of `seed`'s training set ([n][L], row-major).
     public func trainingFeatures(seed: Int) -> [Double] { slice(features, seed: seed, size: config.trainingSamples * config.inputFeatures) }
 
+    /// The features s⁰ = tanh(M x) of `seed`'s `testSamples` fixed test inputs ([128][L], row-major).
+    public func testInputFeatures(seed: Int) -> [Double] { slice(testFeatures, seed: seed, size: config.testSamples * config.inputFeatures) }
+
     private func slice(_ table: [Double], seed: Int, size: Int) -> [Double] {
         precondition(seed >= 0 && seed < seeds, "seed \(seed) outside 0..<\(seeds)")
         return Array(table[(seed * size)..<((seed + 1) * size)])

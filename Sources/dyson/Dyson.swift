@@ -12,7 +12,7 @@ struct Dyson: ParsableCommand {
         version: dysonVersion,
         subcommands: [RunCommand.self, SimulateCommand.self, SnapshotCommand.self, DiagonaliseCommand.self,
                       UnfoldCommand.self, FitCommand.self, ReportCommand.self, ExportCommand.self,
-                      SweepCommand.self, TaskCommand.self, MergeCommand.self])
+                      SweepCommand.self, TaskCommand.self, MergeCommand.self, PhaseCommand.self])
 }
 
 /// Runs a command body; any error becomes one `Error:` line on stderr and the matching exit code.

@@ -4,7 +4,7 @@ import Testing
 
 /// The analysis stages, each with the arguments that name its input and output.
 private let stages: [(name: String, extra: [String])] = [
-    ("snapshot", []), ("diagonalise", []), ("unfold", []), ("fit", ["--ks-replicas", "10"]), ("report", []),
+    ("snapshot", []), ("diagonalise", []), ("unfold", []), ("fit", ["--ks-replicas", "10"]), ("report", []), ("phase", []),
 ]
 
 /// Makes one bad input of each kind; returns (description, path).
