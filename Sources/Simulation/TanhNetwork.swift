@@ -216,7 +216,7 @@ public struct TanhNetwork: EnsembleModel {
 
     /// The SGD loop of `advance` on raw pointers: per step, the forward pass of the |B| samples
     /// (a = W s⁰, h = tanh a, e = Z·h − y, δ = e Z ∘ (1 − h²)), the divergence check, then
-    /// W ← W − (α/|B|) Σ_n δ_n s⁰_nᵀ row by row. Scratch (|B|·K values) lives on the stack.
+    /// W ← W − (α/|B|) Σ_n δ_n s⁰_nᵀ row by row. Scratch (K × |B| values, then |B|) lives on the stack.
     ///
     /// The K pre-activations of a sample are computed first and their tanh in a separate loop of
     /// independent iterations (`Self.tanh`, branch-free), so the tanh calls overlap instead of
@@ -238,40 +238,39 @@ public struct TanhNetwork: EnsembleModel {
                 let y = targets + b &* batch
                 // Pre-activations W s⁰_n, four samples per pass over each row of W (the row is
                 // loaded once for four dot products: eight independent accumulator chains).
+                // Layout [K][|B|]: a row's four results are one vector store, and the tanh loop's
+                // vector loads do not straddle scalar stores (no store-forwarding stalls).
                 var n = 0
                 while n &+ 4 <= batch {
                     let sn = x + n &* l
-                    let dn = delta + n &* k
                     for a in 0..<k {
-                        let d = dot4(w + a &* l, sn, stride: l, l)
-                        dn[a] = d[0]
-                        dn[k &+ a] = d[1]
-                        dn[2 &* k &+ a] = d[2]
-                        dn[3 &* k &+ a] = d[3]
+                        UnsafeMutableRawPointer(delta + (a &* batch &+ n))
+                            .storeBytes(of: dot4(w + a &* l, sn, stride: l, l), as: SIMD4<Double>.self)
                     }
                     n &+= 4
                 }
                 while n < batch {
                     let sn = x + n &* l
-                    let dn = delta + n &* k
-                    for a in 0..<k { dn[a] = dot(w + a &* l, sn, l) }
+                    for a in 0..<k { delta[a &* batch &+ n] = dot(w + a &* l, sn, l) }
                     n &+= 1
                 }
                 for i in 0..<(batch &* k) { delta[i] = tanh(delta[i]) }
                 var loss = 0.0
                 for n in 0..<batch {
-                    let dn = delta + n &* k
                     var output = 0.0
-                    for a in 0..<k { output += z[a] * dn[a] }
+                    for a in 0..<k { output += z[a] * delta[a &* batch &+ n] }
                     let e = output - y[n]
                     loss += e * e
-                    for a in 0..<k { dn[a] = e * z[a] * (1 - dn[a] * dn[a]) }
+                    for a in 0..<k {
+                        let h = delta[a &* batch &+ n]
+                        delta[a &* batch &+ n] = e * z[a] * (1 - h * h)
+                    }
                 }
                 loss *= lossScale
                 if loss.isNaN { return .failed(step: s) }
                 if loss > threshold { return .diverged(step: s) }
                 for a in 0..<k {
-                    for n in 0..<batch { coefficients[n] = scale * delta[n &* k &+ a] }
+                    for n in 0..<batch { coefficients[n] = scale * delta[a &* batch &+ n] }
                     subtractCombination(coefficients, x, stride: l, count: batch, from: w + a &* l, l)
                 }
                 b += 1
