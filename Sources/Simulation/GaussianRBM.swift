@@ -141,19 +141,33 @@ public struct GaussianRBM: EnsembleModel {
         let w = state.baseAddress!
         let phis = w + weightCount
         return targetCovariance.withUnsafeBufferPointer { kInverse in
-            withUnsafeTemporaryAllocation(of: Double.self, capacity: 5 * nn + n + 2 * chains * n) { scratch -> SeedStatus in
+            withUnsafeTemporaryAllocation(of: SIMD4<Double>.self, capacity: 3 * n) { lanes in
+            let oldT = lanes.baseAddress!, xiT = oldT + n, newT = xiT + n
+            return withUnsafeTemporaryAllocation(of: Double.self, capacity: 5 * nn + n + 2 * chains * n) { scratch -> SeedStatus in
                 let m = scratch.baseAddress!, mk = m + nn, power = mk + nn
                 let l = power + nn, temp = l + nn
                 let old = temp + nn, normals = old + n, uniforms = normals + chains * n
                 let c = power   // reused for Ĉ and the update direction once Mᵏ and L exist
                 for s in step..<(step + count) {
                     // M = (σ_h²/μ²) WᵀW, exactly symmetric (upper triangle mirrored).
+                    // Four entries j … j + 3 of row i at a time in SIMD lanes (row a of W is
+                    // contiguous in j), each still summed over a in order: bit-identical.
                     for i in 0..<n {
-                        for j in i..<n {
+                        var j = i
+                        while j &+ 4 <= n {
+                            var v = SIMD4<Double>()
+                            for a in 0..<nh { v += SIMD4(repeating: w[a &* n &+ i]) * load4(w + (a &* n &+ j)) }
+                            v *= SIMD4(repeating: hScale / muSquared)
+                            store4(v, m + (i &* n &+ j))
+                            for t in 0..<4 { m[(j &+ t) &* n &+ i] = v[t] }
+                            j &+= 4
+                        }
+                        while j < n {
                             var v = 0.0
                             for a in 0..<nh { v += w[a &* n &+ i] * w[a &* n &+ j] }
                             m[i &* n &+ j] = v * (hScale / muSquared)
                             m[j &* n &+ i] = m[i &* n &+ j]
+                            j &+= 1
                         }
                     }
                     // Σ_k = Σ₁ Σ_{j<k} M²ʲ = (1 + M)(1 + M² + … + M²ᵏ⁻²)/μ² = (1/μ²) Σ_{j<2k} Mʲ:
@@ -165,12 +179,22 @@ public struct GaussianRBM: EnsembleModel {
                     if sweeps == 1 { for k in 0..<nn { mk[k] = m[k] } }
                     if 2 * sweeps - 1 >= 2 {
                         for j in 2...(2 * sweeps - 1) {
+                            // Lanes b … b + 3 read row i of M, since M_bi = M_ib exactly.
                             for a in 0..<n {
-                                for b in a..<n {
+                                var b = a
+                                while b &+ 4 <= n {
+                                    var v = SIMD4<Double>()
+                                    for i in 0..<n { v += SIMD4(repeating: power[a &* n &+ i]) * load4(m + (i &* n &+ b)) }
+                                    store4(v, temp + (a &* n &+ b))
+                                    for t in 0..<4 { temp[(b &+ t) &* n &+ a] = v[t] }
+                                    b &+= 4
+                                }
+                                while b < n {
                                     var v = 0.0
                                     for i in 0..<n { v += power[a &* n &+ i] * m[b &* n &+ i] }
                                     temp[a &* n &+ b] = v
                                     temp[b &* n &+ a] = v
+                                    b &+= 1
                                 }
                             }
                             for k in 0..<nn { power[k] = temp[k]; l[k] += temp[k] }
@@ -185,7 +209,33 @@ public struct GaussianRBM: EnsembleModel {
                                               block: UInt64(s) * blocksPerStep)
                     stream.fillNormals(normals, count: chains * n, scratch: uniforms)
                     for k in 0..<nn { c[k] = 0 }
-                    for b in 0..<chains {
+                    // Four chains at a time, one per SIMD lane (each lane does the scalar loop's
+                    // arithmetic in its order); Ĉ gains their outer products in chain order.
+                    var b = 0
+                    while b &+ 4 <= chains {
+                        let phi = phis + b &* n
+                        let xi = normals + b &* n
+                        for i in 0..<n {
+                            oldT[i] = SIMD4(phi[i], phi[n &+ i], phi[2 &* n &+ i], phi[3 &* n &+ i])
+                            xiT[i] = SIMD4(xi[i], xi[n &+ i], xi[2 &* n &+ i], xi[3 &* n &+ i])
+                        }
+                        for i in 0..<n {
+                            var v = SIMD4<Double>()
+                            for j in 0..<n { v += SIMD4(repeating: mk[i &* n &+ j]) * oldT[j] }
+                            for j in 0...i { v += SIMD4(repeating: l[i &* n &+ j]) * xiT[j] }
+                            newT[i] = v
+                            for t in 0..<4 { phi[t &* n &+ i] = v[t] }
+                        }
+                        for i in 0..<n {
+                            let pi = newT[i]
+                            for j in i..<n {
+                                let p = pi * newT[j]
+                                c[i &* n &+ j] = (((c[i &* n &+ j] + p[0]) + p[1]) + p[2]) + p[3]
+                            }
+                        }
+                        b &+= 4
+                    }
+                    for b in b..<chains {
                         let phi = phis + b &* n
                         let xi = normals + b &* n
                         for i in 0..<n { old[i] = phi[i] }
@@ -228,7 +278,18 @@ public struct GaussianRBM: EnsembleModel {
                 }
                 return .ok
             }
+            }
         }
+    }
+
+    @inline(__always)
+    private func load4(_ p: UnsafePointer<Double>) -> SIMD4<Double> {
+        UnsafeRawPointer(p).loadUnaligned(as: SIMD4<Double>.self)
+    }
+
+    @inline(__always)
+    private func store4(_ v: SIMD4<Double>, _ p: UnsafeMutablePointer<Double>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD4<Double>.self)
     }
 
     /// KL(target ‖ model) = ½[tr(A K⁻¹) − ln det A + ln det K − N], A = μ² − σ_h² WᵀW, for the

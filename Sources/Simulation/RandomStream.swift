@@ -84,7 +84,20 @@ public struct RandomStream: Sendable {
             start = 1
         }
         let pairs = (count - start) / 2
-        for k in 0..<pairs {
+        // Four consecutive blocks per `Philox.blocks` call (bit-identical to one at a time).
+        var k = 0
+        while k &+ 4 <= pairs {
+            let counters = SIMD4<UInt64>(repeating: block) &+ SIMD4(0, 1, 2, 3)
+            let r = Philox.blocks(SIMD4(truncatingIfNeeded: counters), SIMD4(truncatingIfNeeded: counters &>> 32),
+                                  SIMD4(repeating: seedIndex), SIMD4(repeating: purpose), key: key)
+            block &+= 4
+            for lane in 0..<4 {
+                scratch[2 &* (k &+ lane)] = Self.openUnit(r.0[lane], r.1[lane])
+                scratch[2 &* (k &+ lane) &+ 1] = Self.openUnit(r.2[lane], r.3[lane])
+            }
+            k &+= 4
+        }
+        for k in k..<pairs {
             let (u1, u2) = nextUniformPair()
             scratch[2 &* k] = u1
             scratch[2 &* k &+ 1] = u2

@@ -219,7 +219,7 @@ public struct TanhNetwork: EnsembleModel {
 
     /// The SGD loop of `advance` on raw pointers: per step, the forward pass of the |B| samples
     /// (a = W s⁰, h = tanh a, e = Z·h − y, δ = e Z ∘ (1 − h²)), the divergence check, then
-    /// W ← W − (α/|B|) Σ_n δ_n s⁰_nᵀ row by row. Scratch (|B|·K values) lives on the stack.
+    /// W ← W − (α/|B|) Σ_n δ_n s⁰_nᵀ row by row. Scratch (K × |B| values, then |B|) lives on the stack.
     ///
     /// The K pre-activations of a sample are computed first and their tanh in a separate loop of
     /// independent iterations (`Self.tanh`, branch-free), so the tanh calls overlap instead of
@@ -239,23 +239,41 @@ public struct TanhNetwork: EnsembleModel {
             for s in step..<(step + count) {
                 let x = features + b &* batch &* l
                 let y = targets + b &* batch
+                // Pre-activations W s⁰_n, four samples per pass over each row of W (the row is
+                // loaded once for four dot products: eight independent accumulator chains).
+                // Layout [K][|B|]: a row's four results are one vector store, and the tanh loop's
+                // vector loads do not straddle scalar stores (no store-forwarding stalls).
+                var n = 0
+                while n &+ 4 <= batch {
+                    let sn = x + n &* l
+                    for a in 0..<k {
+                        UnsafeMutableRawPointer(delta + (a &* batch &+ n))
+                            .storeBytes(of: dot4(w + a &* l, sn, stride: l, l), as: SIMD4<Double>.self)
+                    }
+                    n &+= 4
+                }
+                while n < batch {
+                    let sn = x + n &* l
+                    for a in 0..<k { delta[a &* batch &+ n] = dot(w + a &* l, sn, l) }
+                    n &+= 1
+                }
+                for i in 0..<(batch &* k) { delta[i] = tanh(delta[i]) }
                 var loss = 0.0
                 for n in 0..<batch {
-                    let sn = x + n &* l
-                    let dn = delta + n &* k
-                    for a in 0..<k { dn[a] = dot(w + a &* l, sn, l) }
-                    for a in 0..<k { dn[a] = tanh(dn[a]) }
                     var output = 0.0
-                    for a in 0..<k { output += z[a] * dn[a] }
+                    for a in 0..<k { output += z[a] * delta[a &* batch &+ n] }
                     let e = output - y[n]
                     loss += e * e
-                    for a in 0..<k { dn[a] = e * z[a] * (1 - dn[a] * dn[a]) }
+                    for a in 0..<k {
+                        let h = delta[a &* batch &+ n]
+                        delta[a &* batch &+ n] = e * z[a] * (1 - h * h)
+                    }
                 }
                 loss *= lossScale
                 if loss.isNaN { return .failed(step: s) }
                 if loss > threshold { return .diverged(step: s) }
                 for a in 0..<k {
-                    for n in 0..<batch { coefficients[n] = scale * delta[n &* k &+ a] }
+                    for n in 0..<batch { coefficients[n] = scale * delta[a &* batch &+ n] }
                     subtractCombination(coefficients, x, stride: l, count: batch, from: w + a &* l, l)
                 }
                 b += 1
@@ -282,6 +300,40 @@ public struct TanhNetwork: EnsembleModel {
         var sum = (acc[0] + acc[1]) + (acc[2] + acc[3])
         while j < n {
             sum += a[j] * b[j]
+            j &+= 1
+        }
+        return sum
+    }
+
+    /// The four dot products a·b_i, b_i = b + i·stride (i = 0 … 3), each summed in exactly
+    /// `dot`'s order (bit-identical to four `dot` calls) while a is loaded once.
+    @inline(__always)
+    static func dot4(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, stride: Int, _ n: Int) -> SIMD4<Double> {
+        var p0 = SIMD4<Double>(), p1 = SIMD4<Double>(), p2 = SIMD4<Double>(), p3 = SIMD4<Double>()
+        var q0 = SIMD4<Double>(), q1 = SIMD4<Double>(), q2 = SIMD4<Double>(), q3 = SIMD4<Double>()
+        let b0 = b, b1 = b + stride, b2 = b + 2 &* stride, b3 = b + 3 &* stride
+        var j = 0
+        while j &+ 8 <= n {
+            let ra = UnsafeRawPointer(a + j)
+            let a0 = ra.loadUnaligned(as: SIMD4<Double>.self)
+            let a1 = ra.loadUnaligned(fromByteOffset: 32, as: SIMD4<Double>.self)
+            let r0 = UnsafeRawPointer(b0 + j), r1 = UnsafeRawPointer(b1 + j)
+            let r2 = UnsafeRawPointer(b2 + j), r3 = UnsafeRawPointer(b3 + j)
+            p0 += a0 * r0.loadUnaligned(as: SIMD4<Double>.self)
+            q0 += a1 * r0.loadUnaligned(fromByteOffset: 32, as: SIMD4<Double>.self)
+            p1 += a0 * r1.loadUnaligned(as: SIMD4<Double>.self)
+            q1 += a1 * r1.loadUnaligned(fromByteOffset: 32, as: SIMD4<Double>.self)
+            p2 += a0 * r2.loadUnaligned(as: SIMD4<Double>.self)
+            q2 += a1 * r2.loadUnaligned(fromByteOffset: 32, as: SIMD4<Double>.self)
+            p3 += a0 * r3.loadUnaligned(as: SIMD4<Double>.self)
+            q3 += a1 * r3.loadUnaligned(fromByteOffset: 32, as: SIMD4<Double>.self)
+            j &+= 8
+        }
+        let s0 = p0 + q0, s1 = p1 + q1, s2 = p2 + q2, s3 = p3 + q3
+        var sum = SIMD4((s0[0] + s0[1]) + (s0[2] + s0[3]), (s1[0] + s1[1]) + (s1[2] + s1[3]),
+                        (s2[0] + s2[1]) + (s2[2] + s2[3]), (s3[0] + s3[1]) + (s3[2] + s3[3]))
+        while j < n {
+            sum += SIMD4(repeating: a[j]) * SIMD4(b0[j], b1[j], b2[j], b3[j])
             j &+= 1
         }
         return sum
@@ -331,7 +383,11 @@ public struct TanhNetwork: EnsembleModel {
     @inline(__always)
     public static func tanh(_ x: Double) -> Double {
         let u = min(2 * abs(x), 40)
-        let kd = (-u * 1.4426950408889634).rounded(.toNearestOrEven)
+        // −u·log₂e ∈ [−57.8, 0]: adding 1.5·2⁵² rounds it to the nearest integer (ties to even,
+        // the FPU's mode), exactly `rounded(.toNearestOrEven)` without a libm `rint` call
+        // (baseline x86-64 has no roundsd); the sum's low bits hold k.
+        let shifted = -u * 1.4426950408889634 + 0x1.8p52
+        let kd = shifted - 0x1.8p52
         let r = (-u - kd * 6.93147180369123816490e-01) - kd * 1.90821492927058770002e-10
         var p = 1.0 / 6227020800
         p = p * r + 1.0 / 479001600
@@ -346,7 +402,7 @@ public struct TanhNetwork: EnsembleModel {
         p = p * r + 1.0 / 6
         p = p * r + 0.5
         let expm1r = r + (r * r) * p
-        let twoToK = Double(bitPattern: ((kd + 0x1.8p52).bitPattern &+ 1023) << 52)
+        let twoToK = Double(bitPattern: (shifted.bitPattern &+ 1023) << 52)
         let m = twoToK * expm1r + (twoToK - 1)
         let t = -m / (2 + m)
         return Double(signOf: x, magnitudeOf: t)
