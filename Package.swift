@@ -1,5 +1,18 @@
 // swift-tools-version:6.0
 import PackageDescription
+import Foundation
+
+/// AVX2 for the simulators' SIMD4<Double> kernels, only where the building CPU has every
+/// instruction set `-target-cpu haswell` assumes (these machines and CI are AMD EPYC with them):
+/// elsewhere (ARM, older x86) the baseline build runs. Swift does not contract a·b + c to FMA,
+/// so results are bit-identical either way.
+let simulationSettings: [SwiftSetting] = {
+    let haswell = ["avx2", "fma", "bmi1", "bmi2", "movbe", "f16c", "lzcnt"]
+    guard let cpu = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+          let flags = cpu.split(separator: "\n").first(where: { $0.hasPrefix("flags") }).map({ Set($0.split(separator: " ").map(String.init)) }),
+          haswell.allSatisfy({ flags.contains($0) || ($0 == "lzcnt" && flags.contains("abm")) }) else { return [] }
+    return [.unsafeFlags(["-target-cpu", "haswell"])]
+}()
 
 /// The pipeline stages (simulate → snapshot → diagonalise → unfold → fit) live in library
 /// modules cut by dependency: only `HDF5` and `LinearAlgebra` import C; physics and statistics
@@ -23,10 +36,8 @@ let package = Package(
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "HDF5", dependencies: ["CHDF5"], exclude: ["README.md"]),
         .target(name: "LinearAlgebra", dependencies: ["CLAPACK"], exclude: ["README.md"]),
-        // AVX2 for the simulators' SIMD4<Double> kernels (these machines and CI are AMD EPYC with
-        // AVX2/FMA); Swift does not contract to FMA, so results equal a baseline build's.
         .target(name: "Simulation", dependencies: [.product(name: "Numerics", package: "swift-numerics")], exclude: ["README.md"],
-                swiftSettings: [.unsafeFlags(["-target-cpu", "haswell"], .when(platforms: [.linux]))]),
+                swiftSettings: simulationSettings),
         .target(name: "Fitting", dependencies: [.product(name: "Numerics", package: "swift-numerics")], exclude: ["README.md"]),
         .target(name: "LanguageModel", dependencies: ["LinearAlgebra", "Simulation"], exclude: ["README.md"]),
         .target(name: "WeightImport", dependencies: ["CZlib"], exclude: ["README.md"]),
