@@ -86,5 +86,5 @@ func invalidOptionsExit64SayingWhatIsAllowed(arguments: [String], message: Strin
     #expect(unknownCommand.status == 64)
     let unknownForce = try dyson(["run", "pipelines/teacher-student.toml", "--force", "fitt"])
     #expect(unknownForce.status == 64)
-    #expect(unknownForce.stderr.contains("allowed: simulate, snapshot, diagonalise, unfold, fit, report"))
+    #expect(unknownForce.stderr.contains("allowed: simulate, snapshot, diagonalise, unfold, fit, phase, report"))
 }
