@@ -24,12 +24,13 @@ struct SpacingLawFit {
     let histogram: Histogram
     let spacingCount: Int
 
-    /// `spacings` and `ratios`: one array per spectrum of the ensemble (finite values only).
-    /// Nil when fewer than 2 spectra have spacings.
+    /// `spacings` and `ratios`: one array per spectrum of the ensemble (finite values only; a
+    /// single large spectrum is fine, its errors then cluster blocks of it). Nil with fewer than
+    /// 2 spacings.
     init?(spacings: [[Double]], ratios: [[Double]]?, config: FitConfig) {
         let usable = spacings.filter { !$0.isEmpty }
         let pooled = usable.flatMap { $0 }
-        guard usable.count >= 2, pooled.count >= 2 else { return nil }
+        guard pooled.count >= 2 else { return nil }
         let cumulative: [(Double) -> Double] = [
             { WignerSurmise.cumulative($0, beta: 1) }, { WignerSurmise.cumulative($0, beta: 2) },
             { WignerSurmise.cumulative($0, beta: 4) }, PoissonSpacing.cumulative,
