@@ -4,7 +4,6 @@ Runs the release binary (DYSON_BINARY, else .build/release/dyson) on a small pip
 for each file: the root attributes of DESIGN.md, every non-scalar dataset's dimensions attached to
 named dimension scales, descriptions on data, and that `h5dump -H` reads it.
 """
-import os
 import pathlib
 import subprocess
 
@@ -12,8 +11,7 @@ import h5py
 import numpy as np
 import pytest
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-DYSON = os.environ.get("DYSON_BINARY", str(ROOT / ".build" / "release" / "dyson"))
+from interop_support import DYSON, all_datasets, run_pipeline
 
 PIPELINE = """
 [pipeline]
@@ -45,17 +43,8 @@ FILES = {
 @pytest.fixture(scope="module")
 def outputs(tmp_path_factory):
     directory = tmp_path_factory.mktemp("interop")
-    pipeline = directory / "interop.toml"
-    pipeline.write_text(PIPELINE.format(output=directory / "out"))
-    result = subprocess.run([DYSON, "run", str(pipeline)], capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
+    run_pipeline(directory, PIPELINE.format(output=directory / "out"))
     return directory / "out"
-
-
-def all_datasets(group):
-    found = []
-    group.visititems(lambda name, obj: found.append(obj) if isinstance(obj, h5py.Dataset) else None)
-    return found
 
 
 @pytest.mark.parametrize("name", sorted(FILES))

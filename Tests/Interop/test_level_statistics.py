@@ -9,17 +9,14 @@ with staircase unfolding and the density fits, then, in h5py and NumPy only:
   from the unfolded levels with NumPy, and the Coulomb-gas temperature from its closed form
   T(beta) = sum (x - c)^2 / (M (n + beta n (n - 1) / 2)).
 """
-import os
-import pathlib
-import subprocess
 
 import h5py
 import numpy as np
 import pytest
 import xarray
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-DYSON = os.environ.get("DYSON_BINARY", str(ROOT / ".build" / "release" / "dyson"))
+from interop_support import all_datasets, run_pipeline
+
 N = 16
 
 PIPELINE = """
@@ -58,23 +55,14 @@ pair_density = true
 @pytest.fixture(scope="module")
 def outputs(tmp_path_factory):
     directory = tmp_path_factory.mktemp("levels")
-    pipeline = directory / "levels.toml"
-    pipeline.write_text(PIPELINE.format(output=directory / "out", centre=", ".join(["0.0"] * N)))
-    result = subprocess.run([DYSON, "run", str(pipeline)], capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
+    run_pipeline(directory, PIPELINE.format(output=directory / "out", centre=", ".join(["0.0"] * N)))
     return directory / "out"
-
-
-def datasets(group):
-    found = []
-    group.visititems(lambda name, obj: found.append(obj) if isinstance(obj, h5py.Dataset) else None)
-    return found
 
 
 @pytest.mark.parametrize("name", ["unfolded.h5", "fit.h5"])
 def test_every_array_has_named_dimensions_and_a_description(outputs, name):
     with h5py.File(outputs / name) as f:
-        for d in datasets(f):
+        for d in all_datasets(f):
             if d.ndim == 0 or d.attrs.get("CLASS") == b"DIMENSION_SCALE":
                 continue
             assert "description" in d.attrs, d.name
