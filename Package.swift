@@ -2,9 +2,9 @@
 import PackageDescription
 import Foundation
 
-/// AVX2 for the simulators' SIMD4<Double> kernels, only where the building CPU has every
-/// instruction set `-target-cpu haswell` assumes (these machines and CI are AMD EPYC with them):
-/// elsewhere (ARM, older x86) the baseline build runs. Swift does not contract a·b + c to FMA,
+/// AVX2 for the SIMD<Double> kernels of the simulators and the fit's Monte Carlo, only where
+/// the building CPU has every instruction set `-target-cpu haswell` assumes (these machines and
+/// CI are AMD EPYC with them): elsewhere (ARM, older x86) the baseline build runs. Swift does not contract a·b + c to FMA,
 /// so results are bit-identical either way.
 let simulationSettings: [SwiftSetting] = {
     let haswell = ["avx2", "fma", "bmi1", "bmi2", "movbe", "f16c", "lzcnt"]
@@ -38,7 +38,8 @@ let package = Package(
         .target(name: "LinearAlgebra", dependencies: ["CLAPACK"], exclude: ["README.md"]),
         .target(name: "Simulation", dependencies: [.product(name: "Numerics", package: "swift-numerics")], exclude: ["README.md"],
                 swiftSettings: simulationSettings),
-        .target(name: "Fitting", dependencies: [.product(name: "Numerics", package: "swift-numerics")], exclude: ["README.md"]),
+        .target(name: "Fitting", dependencies: [.product(name: "Numerics", package: "swift-numerics")], exclude: ["README.md"],
+                swiftSettings: simulationSettings),
         .target(name: "LanguageModel", dependencies: ["LinearAlgebra", "Simulation"], exclude: ["README.md"]),
         .target(name: "WeightImport", dependencies: ["CZlib"], exclude: ["README.md"]),
         .target(name: "Spectra", dependencies: ["LinearAlgebra", "Fitting"], exclude: ["README.md"]),
@@ -48,7 +49,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .executableTarget(name: "dyson", dependencies: [
-            "Pipeline", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "Pipeline", "LinearAlgebra", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "DiagonaliseBenchmark", dependencies: ["LinearAlgebra", "WeightImport"]),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5"]),

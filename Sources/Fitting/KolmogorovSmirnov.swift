@@ -74,9 +74,14 @@ public struct KolmogorovSmirnovTest: Sendable, Equatable, Codable {
     /// Preconditions: the sample is non-empty and free of NaN; `cumulative` is a continuous,
     /// non-decreasing CDF with values in [0, 1]. O(n log n) for the sort plus n CDF calls.
     public init(sample: [Double], cumulative: (Double) -> Double) {
-        precondition(!sample.isEmpty, "KolmogorovSmirnovTest needs a non-empty sample")
         precondition(!sample.contains { $0.isNaN }, "KolmogorovSmirnovTest: the sample contains NaN")
-        let sorted = sample.sorted()
+        self.init(sortedSample: sample.sorted(), cumulative: cumulative)
+    }
+
+    /// Tests an already sorted sample (ascending, no NaN) against `cumulative`, e.g. one sample
+    /// against several laws. Preconditions: as ``init(sample:cumulative:)``. O(n) CDF calls.
+    public init(sortedSample sorted: [Double], cumulative: (Double) -> Double) {
+        precondition(!sorted.isEmpty, "KolmogorovSmirnovTest needs a non-empty sample")
         let n = Double(sorted.count)
         var d = 0.0
         for (i, x) in sorted.enumerated() {

@@ -123,16 +123,17 @@ public struct LillieforsNull: Sendable, Equatable {
         precondition(sampleSize >= 2, "LillieforsTest: sample size must be ≥ 2, got \(sampleSize)")
         precondition(replicas >= 1, "LillieforsTest: replicas must be ≥ 1, got \(replicas)")
         _ = WignerSurmise.coefficients(beta: beta)  // checks β
-        var sample = [Double](repeating: 0, count: sampleSize)
         var statistics = [Double]()
         statistics.reserveCapacity(replicas)
-        for _ in 0..<replicas {
-            if beta == 1 {
-                statistics.append(Self.sortedRayleighStatistic(&sample, using: &generator))
-                continue
+        if beta == 1 {
+            var replica = SortedRayleighReplica(sampleSize: sampleSize)
+            for _ in 0..<replicas { statistics.append(replica.statistic(using: &generator)) }
+        } else {
+            var sample = [Double](repeating: 0, count: sampleSize)
+            for _ in 0..<replicas {
+                for i in sample.indices { sample[i] = LillieforsTest.surmiseVariate(beta: beta, using: &generator) }
+                statistics.append(LillieforsTest.meanNormalisedStatistic(sample, beta: beta))
             }
-            for i in sample.indices { sample[i] = LillieforsTest.surmiseVariate(beta: beta, using: &generator) }
-            statistics.append(LillieforsTest.meanNormalisedStatistic(sample, beta: beta))
         }
         self.sampleSize = sampleSize
         self.beta = beta
@@ -149,28 +150,6 @@ public struct LillieforsNull: Sendable, Equatable {
         statistics = parts.flatMap(\.statistics).sorted()
     }
 
-    /// D_n of one β = 1 replica, drawn already sorted: t = (π/4)s² is a unit exponential, and
-    /// the order statistics of n exponentials are E_(k) = Σ_{j≤k} E_j/(n − j + 1) (Rényi, Acta
-    /// Math. Acad. Sci. Hung. 4 (1953) 191), so the O(n log n) sort is not needed; s = √(4t/π)
-    /// is monotone in t. Same law as `surmiseVariate` + `meanNormalisedStatistic`. O(n).
-    static func sortedRayleighStatistic(_ sample: inout [Double], using generator: inout some RandomNumberGenerator) -> Double {
-        let n = sample.count
-        var t = 0.0, sum = 0.0
-        for k in 0..<n {
-            t += -Double.log(onePlus: -LillieforsTest.uniform(using: &generator)) / Double(n - k)
-            sample[k] = (4 / Double.pi * t).squareRoot()
-            sum += sample[k]
-        }
-        let mean = sum / Double(n)
-        var d = 0.0
-        for k in 0..<n {
-            let s = sample[k] / mean
-            let f = -Double.expMinusOne(-Double.pi / 4 * s * s)
-            d = max(d, Double(k + 1) / Double(n) - f, f - Double(k) / Double(n))
-        }
-        return d
-    }
-
     /// The Monte Carlo p-value of `statistic` with its standard error √(p(1 − p)/R).
     public func pValue(_ statistic: Double) -> Estimate {
         // First index whose replica is ≥ statistic.
@@ -182,5 +161,66 @@ public struct LillieforsNull: Sendable, Equatable {
         let exceed = statistics.count - low
         let p = Double(1 + exceed) / Double(statistics.count + 1)
         return Estimate(value: p, error: (p * (1 - p) / Double(statistics.count)).squareRoot())
+    }
+}
+
+/// D_n of β = 1 null replicas, each drawn already sorted: t = (π/4)s² is a unit exponential,
+/// and the order statistics of n exponentials are t_(k) = Σ_{j≤k} E_j/(n − j + 1) (Rényi, Acta
+/// Math. Acad. Sci. Hung. 4 (1953) 191), so no O(n log n) sort is needed. With s_k = √(4t_k/π)
+/// divided by its mean, F(s_k) = 1 − exp(−c·t_k) for c = π/(4·⟨√t⟩²): one log (the exponential
+/// draw), one square root and one exp per point, in SIMD lanes (``VectorMath``). Same law as
+/// `surmiseVariate` + `meanNormalisedStatistic` (tested). O(n) per replica.
+struct SortedRayleighReplica {
+    typealias Lanes = VectorMath.Lanes
+    let sampleSize: Int
+    /// 1/(n − j), the Rényi weights; 0 in the padding lanes.
+    private let weights: [Lanes]
+    /// The replica's points, padded with zeros to whole blocks of lanes.
+    private var points: [Double]
+
+    init(sampleSize n: Int) {
+        sampleSize = n
+        let width = Lanes.scalarCount
+        let padded = (n + width - 1) / width * width
+        weights = VectorMath.pack((0..<padded).map { $0 < n ? 1 / Double(n - $0) : 0 }, padding: 0)
+        points = [Double](repeating: 0, count: padded)
+    }
+
+    mutating func statistic(using generator: inout some RandomNumberGenerator) -> Double {
+        let n = sampleSize, width = Lanes.scalarCount
+        let weights = self.weights
+        return points.withUnsafeMutableBufferPointer { points in
+            let blocks = UnsafeMutableRawPointer(points.baseAddress!)
+            func block(_ b: Int) -> Lanes { blocks.loadUnaligned(fromByteOffset: b * MemoryLayout<Lanes>.stride, as: Lanes.self) }
+            func store(_ value: Lanes, _ b: Int) { blocks.storeBytes(of: value, toByteOffset: b * MemoryLayout<Lanes>.stride, as: Lanes.self) }
+            // Weighted unit exponentials E_j/(n − j), E = −ln v with v ∈ (0, 1] from the top 53
+            // bits of a draw (never ln 0); padding lanes take v = 1 and weight 0.
+            for j in 0..<n { points[j] = Double((generator.next() >> 11) + 1) * 0x1p-53 }
+            for j in n..<points.count { points[j] = 1 }
+            for b in weights.indices { store(-VectorMath.log(block(b)) * weights[b], b) }
+            // Their running sums are the sorted t_(k).
+            var t = 0.0
+            for j in 0..<n {
+                t += points[j]
+                points[j] = t
+            }
+            var rootSum = Lanes.zero
+            for b in weights.indices { rootSum += block(b).squareRoot() }  // padding lanes hold 0
+            let root = rootSum.sum() / Double(n)
+            let c = Double.pi / (4 * root * root)
+            // D = max_k max((k+1)/n − F_k, F_k − k/n) with F_k = 1 − g_k, g_k = exp(−c·t_k).
+            let invN = 1 / Double(n)
+            var lane = Lanes.zero
+            for l in 0..<width { lane[l] = Double(l) }
+            var d = Lanes.zero
+            for b in weights.indices {
+                let g = VectorMath.exp(-c * block(b))
+                let index = lane + Double(width * b)
+                let k = index * invN
+                let gap = pointwiseMax(k + invN - 1 + g, 1 - g - k)
+                d = pointwiseMax(d, gap.replacing(with: 0, where: index .>= Double(n)))
+            }
+            return d.max()
+        }
     }
 }

@@ -73,6 +73,16 @@ public enum BLAS {
     /// OpenBLAS's current thread count. The corresponding C function is
     /// `openblas_get_num_threads`.
     public static var threads: Int { OpenBLASThreads.current }
+
+    /// Stops OpenBLAS's idle worker threads. OpenBLAS starts them when the library loads, and
+    /// each then busy-waits (`sched_yield`) for about 2²⁸ cycles, ≈ 0.1 s of a core, before it
+    /// sleeps: a short stage that makes no threaded BLAS call pays that on the core its own work
+    /// needs. OpenBLAS starts the pool again on its next threaded call, so nothing else changes.
+    /// Call before any BLAS work, from one thread. (Setting a thread count starts the pool too,
+    /// so this sets none.) The corresponding C function is OpenBLAS's `blas_thread_shutdown_`.
+    public static func stopIdleThreads() {
+        blas_thread_shutdown_()
+    }
 }
 
 extension BLAS {

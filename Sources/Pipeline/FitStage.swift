@@ -53,11 +53,15 @@ public enum FitStage {
                 Jackknife.mean(group.map { FitInputs.row(r, $0).reduce(0, +) / Double(r.columns) }.filter(\.isFinite))
             }
         }
+        // Ensembles are independent: fitted concurrently, each the same whatever the core count.
         let spacingLaws = data["unfolded_spacing"].map { unfolded in
-            groups.map { group in
-                SpacingLawFit(spacings: group.map { Array(FitInputs.row(unfolded, $0).filter(\.isFinite)) },
-                              ratios: ratios.map { r in group.map { Array(FitInputs.row(r, $0).filter(\.isFinite)) } }, config: config)
-            }
+            var laws: [SpacingLawFit?] = []
+            parallelFill(copies: groups.count, threads: ProcessInfo.processInfo.activeProcessorCount, make: { ensemble in
+                let group = groups[ensemble]
+                return SpacingLawFit(spacings: group.map { Array(FitInputs.row(unfolded, $0).filter(\.isFinite)) },
+                                     ratios: ratios.map { r in group.map { Array(FitInputs.row(r, $0).filter(\.isFinite)) } }, config: config)
+            }, store: { laws.append($1) })
+            return laws
         }
         let levels = data["level_value"]
         let needsLevels = !config.densities.isEmpty || config.dynamics
@@ -147,7 +151,7 @@ public enum FitStage {
             let sizes = (0..<chunks).map { replicas * ($0 + 1) / chunks - replicas * $0 / chunks }.filter { $0 > 0 }
             var parts: [LillieforsNull] = []
             parallelFill(copies: sizes.count, threads: ProcessInfo.processInfo.activeProcessorCount, make: { chunk in
-                var stream = RandomStream(runSeed: UInt64(chunk), seedIndex: UInt32(truncatingIfNeeded: n), purpose: .evaluation)
+                var stream = RandomWords(RandomStream(runSeed: UInt64(chunk), seedIndex: UInt32(truncatingIfNeeded: n), purpose: .evaluation))
                 return LillieforsNull(sampleSize: n, beta: beta, replicas: sizes[chunk], using: &stream)
             }, store: { parts.append($1) })
             let null = LillieforsNull(merging: parts)

@@ -35,7 +35,8 @@ struct SpacingLawFit {
             { WignerSurmise.cumulative($0, beta: 1) }, { WignerSurmise.cumulative($0, beta: 2) },
             { WignerSurmise.cumulative($0, beta: 4) }, PoissonSpacing.cumulative,
         ]
-        ksDistance = cumulative.map { KolmogorovSmirnovTest(sample: pooled, cumulative: $0).statistic }
+        let sorted = pooled.sorted()
+        ksDistance = cumulative.map { KolmogorovSmirnovTest(sortedSample: sorted, cumulative: $0).statistic }
         let positive = Self.clusters(usable.map { $0.filter { $0 > 0 } })
         brody = positive.joined().count >= 2 ? BrodyDistribution.fit(spectra: positive) : Estimate(value: .nan, error: .nan)
         let rows = Self.clusters(ratios?.map { $0.filter { $0 > 0 && $0 <= 1 } }.filter { !$0.isEmpty } ?? [])

@@ -50,10 +50,10 @@ public enum BrodyDistribution {
         let n = Double(spacings.count)
         let logs = spacings.map { log($0) }
         let sumLog = logs.reduce(0, +)
+        let packedLogs = VectorMath.pack(logs, padding: -.infinity)
         func ell(_ omega: Double) -> Double {
             let b = scale(omega: omega)
-            var sumPower = 0.0
-            for l in logs { sumPower += exp((omega + 1) * l) }
+            let sumPower = VectorMath.sumExp(scaling: omega + 1, packedLogs)  // Σ s_i^{ω+1}
             return n * log(omega + 1) + n * log(b) + omega * sumLog - b * sumPower
         }
         let lower = -0.99, upper = 10.0
@@ -71,9 +71,15 @@ public enum BrodyDistribution {
     public static func fit(spectra: [[Double]]) -> Estimate {
         let omega = fit(spectra.flatMap { $0 }).omega
         let h = 1e-5
-        func logDensity(_ s: Double, _ w: Double) -> Double { log(density(s, omega: w)) }
+        // ln P_w(s) = ln(w + 1) + ln b(w) + w ln s − b(w) s^{w+1}, at w = ω̂ ± h.
+        let (above, below) = (omega.value + h, omega.value - h)
+        let (bAbove, bBelow) = (scale(omega: above), scale(omega: below))
+        let constant = (log(above + 1) + log(bAbove) - log(below + 1) - log(bBelow)) / (2 * h)
         let scores = spectra.map { row in
-            row.reduce(0) { $0 + (logDensity($1, omega.value + h) - logDensity($1, omega.value - h)) / (2 * h) }
+            row.reduce(0) { score, s in
+                let l = log(s)
+                return score + constant + (2 * h * l - bAbove * exp((above + 1) * l) + bBelow * exp((below + 1) * l)) / (2 * h)
+            }
         }
         return Estimate(value: omega.value, error: ClusteredError.of(scores: scores, information: 1 / (omega.error * omega.error)))
     }

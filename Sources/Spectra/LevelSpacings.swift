@@ -5,15 +5,27 @@ public enum LevelSpacings {
     public static func pairSpacings(_ levels: [Double], levelCount: Int, pairs: [(lower: Int, upper: Int)]) -> [Double] {
         precondition(levels.count % levelCount == 0, "levels do not fill whole samples")
         precondition(pairs.allSatisfy { 0 <= $0.lower && $0.lower < $0.upper && $0.upper < levelCount }, "pair outside the spectrum")
-        let samples = levels.count / levelCount
-        return (0..<samples).flatMap { s in pairs.map { levels[s * levelCount + $0.upper] - levels[s * levelCount + $0.lower] } }
+        return perPair(levels, levelCount: levelCount, pairs: pairs) { lower, upper in upper - lower }
     }
 
     /// (x_lower + x_upper)/2 per sample and pair: [sample][pair], the centre a pair fluctuates about.
     public static func pairCentres(_ levels: [Double], levelCount: Int, pairs: [(lower: Int, upper: Int)]) -> [Double] {
         precondition(levels.count % levelCount == 0, "levels do not fill whole samples")
+        return perPair(levels, levelCount: levelCount, pairs: pairs) { lower, upper in (lower + upper) / 2 }
+    }
+
+    /// f(x_lower, x_upper) per sample and pair, [sample][pair], in one pass (no per-sample arrays:
+    /// ensembles hold 10⁴–10⁶ samples).
+    private static func perPair(_ levels: [Double], levelCount: Int, pairs: [(lower: Int, upper: Int)],
+                                _ f: (Double, Double) -> Double) -> [Double] {
         let samples = levels.count / levelCount
-        return (0..<samples).flatMap { s in pairs.map { (levels[s * levelCount + $0.upper] + levels[s * levelCount + $0.lower]) / 2 } }
+        var out = [Double]()
+        out.reserveCapacity(samples * pairs.count)
+        for s in 0..<samples {
+            let base = s * levelCount
+            for pair in pairs { out.append(f(levels[base + pair.lower], levels[base + pair.upper])) }
+        }
+        return out
     }
 
     /// Nearest-neighbour spacings x_{i+1} − x_i per sample: [sample][levelCount − 1].
@@ -32,8 +44,12 @@ public enum LevelSpacings {
         var out = values
         for group in groups {
             for c in 0..<columns {
-                let finite = group.map { values[$0 * columns + c] }.filter(\.isFinite)
-                let mean = finite.reduce(0, +) / Double(finite.count)
+                var sum = 0.0, count = 0
+                for s in group where values[s * columns + c].isFinite {
+                    sum += values[s * columns + c]
+                    count += 1
+                }
+                let mean = sum / Double(count)
                 for s in group { out[s * columns + c] = values[s * columns + c] / mean }
             }
         }
@@ -50,12 +66,15 @@ public enum LevelSpacings {
         precondition(levelCount - 2 * trim >= 3, "spacing ratios need at least 3 levels after trimming")
         let samples = levels.count / levelCount
         let kept = levelCount - 2 * trim
-        return (0..<samples).flatMap { s -> [Double] in
-            let x = levels[(s * levelCount + trim)..<(s * levelCount + trim + kept)].map { $0 }
-            return (0..<(kept - 2)).map { i in
-                let a = x[i + 1] - x[i], b = x[i + 2] - x[i + 1]
-                return min(a, b) / max(a, b)
+        var out = [Double]()
+        out.reserveCapacity(samples * (kept - 2))
+        for s in 0..<samples {
+            let base = s * levelCount + trim
+            for i in 0..<(kept - 2) {
+                let a = levels[base + i + 1] - levels[base + i], b = levels[base + i + 2] - levels[base + i + 1]
+                out.append(min(a, b) / max(a, b))
             }
         }
+        return out
     }
 }

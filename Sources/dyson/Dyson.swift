@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LinearAlgebra
 import Pipeline
 
 /// `dyson`: SGD as Dyson Brownian motion — simulate, snapshot, diagonalise, unfold, fit, report,
@@ -13,6 +14,13 @@ struct Dyson: ParsableCommand {
         subcommands: [RunCommand.self, SimulateCommand.self, SnapshotCommand.self, DiagonaliseCommand.self,
                       UnfoldCommand.self, FitCommand.self, ReportCommand.self, ExportCommand.self,
                       SweepCommand.self, TaskCommand.self, MergeCommand.self, PhaseCommand.self])
+
+    /// Every command starts without OpenBLAS's spinning idle workers (see `BLAS.stopIdleThreads`):
+    /// analysis stages that finish in a fraction of a second would otherwise lose a core to them.
+    static func main() {
+        BLAS.stopIdleThreads()
+        main(nil)
+    }
 }
 
 /// Runs a command body; any error becomes one `Error:` line on stderr and the matching exit code.
