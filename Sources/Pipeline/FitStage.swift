@@ -35,12 +35,12 @@ public enum FitStage {
         var nulls = NullDistributions(config: config)
         var fits: [[PairFit]] = []
         for (ensemble, group) in groups.enumerated() {
-            fits.append(try (0..<pairs).map { pair in
+            fits.append((0..<pairs).map { pair in
                 let sample = group.map { spacings.values[$0 * pairs + pair] }.filter(\.isFinite)
-                guard sample.count >= 2 else {
-                    throw DysonError.badInput(file: input, message: "ensemble \(ensemble) has \(sample.count) finite spacing(s) for pair \(pair); need at least 2")
-                }
                 let levels = group.map { centres.values[$0 * pairs + pair] }.filter(\.isFinite)
+                // An ensemble of one sample (e.g. one large spectrum, whose unfolded spacings are
+                // fitted below) or whose samples all failed has no pair statistics: NaN.
+                guard sample.count >= 2, levels.count >= 2 else { return PairFit(tooFew: sample.count) }
                 return PairFit(sample, levels: levels, config: config, null: nulls.for(sampleSize: sample.count))
             })
         }
@@ -50,7 +50,8 @@ public enum FitStage {
         let ratios = data["spacing_ratio"]
         let ratio = ratios.map { r in
             groups.map { group in
-                Jackknife.mean(group.map { FitInputs.row(r, $0).reduce(0, +) / Double(r.columns) }.filter(\.isFinite))
+                let means = group.map { FitInputs.row(r, $0).reduce(0, +) / Double(r.columns) }.filter(\.isFinite)
+                return means.count >= 2 ? Jackknife.mean(means) : Estimate(value: .nan, error: .nan)
             }
         }
         // Ensembles are independent: fitted concurrently, each the same whatever the core count.
@@ -119,9 +120,18 @@ public enum FitStage {
         let meanSpacing: Estimate
         /// x̄, the mean level of the pair (≈ μ² − κ for the RBM; λ_fit = μ² − x̄).
         let meanLevel: Estimate
-        let test: LillieforsTest
-        let histogram: Histogram
+        /// Nil (and NaN estimates) for fewer than 2 finite spacings.
+        let test: LillieforsTest?
+        let histogram: Histogram?
         let count: Int
+
+        init(tooFew count: Int) {
+            meanSpacing = Estimate(value: .nan, error: .nan)
+            meanLevel = meanSpacing
+            test = nil
+            histogram = nil
+            self.count = count
+        }
 
         init(_ spacings: [Double], levels: [Double], config: FitConfig, null: LillieforsNull) {
             meanLevel = Jackknife.mean(levels)
@@ -189,8 +199,11 @@ public enum FitStage {
         }
         let all = fits.flatMap { $0 }
         let x = try fits.indices.flatMap { e in try fits[e].indices.map { p in (temperature[e] * (try amplitude(e, p))).squareRoot() } }
-        guard all.allSatisfy({ $0.meanSpacing.error > 0 }), x.allSatisfy({ $0 > 0 }) else { return nil }
-        return ScalingResult(x: x, fit: ProportionalFit(x: x, y: all.map(\.meanSpacing.value), yError: all.map(\.meanSpacing.error)),
+        // Ensembles without a fit (NaN) stay out; the rest must all weigh.
+        let used = all.indices.filter { all[$0].test != nil }
+        guard !used.isEmpty, used.allSatisfy({ all[$0].meanSpacing.error > 0 && x[$0] > 0 }) else { return nil }
+        return ScalingResult(x: x, fit: ProportionalFit(x: used.map { x[$0] }, y: used.map { all[$0].meanSpacing.value },
+                                                        yError: used.map { all[$0].meanSpacing.error }),
                              amplitude: name)
     }
 
@@ -210,21 +223,21 @@ public enum FitStage {
                                description: "delete-one jackknife standard error of mean_pair_level")
         try root.writeVariable("samples_used", all.map { Int64($0.count) }, axes: axes, shape: shape,
                                description: "finite spacings in the ensemble")
-        try root.writeVariable("ks_statistic", all.map(\.test.statistic), axes: axes, shape: shape,
+        try root.writeVariable("ks_statistic", all.map { $0.test?.statistic ?? .nan }, axes: axes, shape: shape,
                                description: "Kolmogorov-Smirnov distance of s = S/<S> from the Wigner surmise (beta = \(config.beta))")
-        try root.writeVariable("ks_p_value", all.map(\.test.pValue.value), axes: axes, shape: shape,
+        try root.writeVariable("ks_p_value", all.map { $0.test?.pValue.value ?? .nan }, axes: axes, shape: shape,
                                description: "KS p-value calibrated by Monte Carlo for s normalised by its own sample mean (Lilliefors)")
-        try root.writeVariable("ks_p_value_error", all.map(\.test.pValue.error), axes: axes, shape: shape,
+        try root.writeVariable("ks_p_value_error", all.map { $0.test?.pValue.error ?? .nan }, axes: axes, shape: shape,
                                description: "Monte Carlo standard error of ks_p_value")
         try root.createAxis("curve_point", count: curveGrid.count, description: "point of the model curve grid")
         try root.writeVariable("surmise_s", curveGrid, axes: ["curve_point"], description: "s grid of the model curve")
         try root.writeVariable("surmise_density", curveGrid.map { WignerSurmise.density($0, beta: config.beta) },
                                axes: ["curve_point"], description: "Wigner surmise P_beta(s), beta = \(config.beta)")
         let histograms = try root.createGroup("histogram")
-        try histograms.setAttribute("description", "histograms of s = S/<S>, one group per ensemble and pair")
+        try histograms.setAttribute("description", "histograms of s = S/<S>, one group per ensemble and pair (none where samples_used < 2)")
         for (ensemble, row) in fits.enumerated() {
             for (pair, fit) in row.enumerated() {
-                try fit.histogram.write(to: try histograms.createGroup("ensemble_\(ensemble)_pair_\(pair)"), of: "pair spacing s = S/<S>")
+                try fit.histogram?.write(to: try histograms.createGroup("ensemble_\(ensemble)_pair_\(pair)"), of: "pair spacing s = S/<S>")
             }
         }
         guard let scaling else { return }

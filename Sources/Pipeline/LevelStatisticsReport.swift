@@ -28,7 +28,7 @@ extension ReportStage {
                       head + "Brody ω | ratio β | pull (β) | nearest law |", rule + "---|---|---|---|"]
             for e in shownEnsembles(index) {
                 let d = Array(distance[(4 * e)..<(4 * e + 4)])
-                let nearest = d.indices.min { d[$0] < d[$1] }.map { laws[$0] } ?? "—"
+                let nearest = d.indices.filter { d[$0].isFinite }.min { d[$0] < d[$1] }.map { laws[$0] } ?? "—"
                 lines.append(coordinates(e) + "\(omega[e].formatted) | \(ratioBeta[e].formatted) | \(pull(ratioBeta[e], expected[e])) | \(nearest) |")
             }
             lines.append("")

@@ -158,6 +158,9 @@ public enum NotebookExport {
         fig, grid = panel_grid(len(panels))
         s, surmise = fit["surmise_s"][:], fit["surmise_density"][:]
         for ax, (e, p) in zip(grid, panels):
+            if f"histogram/ensemble_{e}_pair_{p}" not in fit:  # fewer than 2 samples: not fitted
+                ax.set_title(f"{label(coords, e)}, pair {p}\\nn = {fit['samples_used'][e, p]}: not fitted", fontsize=8)
+                continue
             group = fit[f"histogram/ensemble_{e}_pair_{p}"]
             ax.stairs(group["density"][:], group["edges"][:], fill=True, alpha=0.45, label="measured")
             ax.plot(s, surmise, "k-", lw=1.2, label="Wigner surmise")

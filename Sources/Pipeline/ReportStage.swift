@@ -52,11 +52,15 @@ public enum ReportStage {
                 let k = e * pairs + p
                 var row = "| \(e) | \(index.step[e]) | " + labels.map { format(index.parameter($0)?[e]) + " | " }.joined()
                     + "\(p) | \(used[k]) | \(Estimate(value: mean[k], error: error[k]).formatted) |"
+                // Fewer than 2 samples: nothing was fitted (NaN), so no verdict either.
+                let fitted = used[k] >= 2
                 if predicts, let theory = theories[e]?.value {
                     let pull = (mean[k] - theory) / error[k]
-                    row += " \(String(format: "%.5g", theory)) | \(String(format: "%+.2f", pull)) | \(abs(pull) < pullLimit ? "consistent" : "**tension**") |"
+                    let verdict = !fitted ? "—" : abs(pull) < pullLimit ? "consistent" : "**tension**"
+                    row += " \(String(format: "%.5g", theory)) | \(fitted ? String(format: "%+.2f", pull) : "—") | \(verdict) |"
                 }
-                row += " \(String(format: "%.4f", ksD[k])) | \(String(format: "%.3g", ksP[k])) | \(ksP[k] >= surmiseLevel ? "compatible" : "**rejected**") |"
+                let surmise = !fitted ? "too few samples" : ksP[k] >= surmiseLevel ? "compatible" : "**rejected**"
+                row += " \(String(format: "%.4f", ksD[k])) | \(String(format: "%.3g", ksP[k])) | \(surmise) |"
                 lines.append(row)
             }
         }
@@ -147,7 +151,7 @@ public enum ReportStage {
 
     /// A text plot of the histogram of s for the largest ensemble against the surmise.
     private static func histogramSection(_ root: borrowing Group, index: EnsembleIndex, used: [Int64], pairs: Int, beta: Int) throws -> [String] {
-        guard let k = used.indices.max(by: { used[$0] < used[$1] }) else { return [] }
+        guard let k = used.indices.max(by: { used[$0] < used[$1] }), used[k] >= 2 else { return [] }
         let group = try root.openGroup("histogram/ensemble_\(k / pairs)_pair_\(k % pairs)")
         let edges = try group.read("edges", as: Double.self)
         let density = try group.read("density", as: Double.self)

@@ -105,3 +105,27 @@ func smallSimulation(seeds: Int = 120, learningRate: Double = 0.1, batchSize: In
     #expect(Set(index.sampleEnsemble) == [0, 1] && Set(index.sampleRun) == [0, 1])
     #expect(try file.root().read("scaling_dof", as: Int64.self) == [1])
 }
+
+/// Ensembles of one sample (one seed per hyper-parameter set, or one large spectrum) have no pair
+/// statistics: fit records NaN and samples_used = 1 instead of failing, writes no histogram for
+/// them, and the report gives no verdict.
+@Test func singleSampleEnsemblesAreRecordedAsNotFitted() throws {
+    let scratch = try Scratch()
+    try SimulateStage.run(config: try smallSimulation(seeds: 1), output: scratch.file("run.h5"))
+    var snapshot = SnapshotConfig()
+    snapshot.select = "all"
+    try SnapshotStage.run(inputs: [scratch.file("run.h5")], config: snapshot, output: scratch.file("ensemble.h5"))
+    try DiagonaliseStage.run(input: scratch.file("ensemble.h5"), config: DiagonaliseConfig(), output: scratch.file("spectra.h5"))
+    try UnfoldStage.run(input: scratch.file("spectra.h5"), config: UnfoldConfig(), output: scratch.file("unfolded.h5"))
+    var fit = FitConfig()
+    fit.ksReplicas = 20
+    try FitStage.run(inputs: [scratch.file("unfolded.h5")], config: fit, output: scratch.file("fit.h5"))
+    let root = try File.open(scratch.file("fit.h5")).root()
+    #expect(try root.read("samples_used", as: Int64.self) == [1, 1, 1])
+    #expect(try root.read("mean_pair_spacing", as: Double.self).allSatisfy(\.isNaN))
+    #expect(try root.read("ks_p_value", as: Double.self).allSatisfy(\.isNaN))
+    let hasSlope = root.contains("scaling_slope"), hasHistogram = root.contains("histogram/ensemble_0_pair_0")
+    #expect(!hasSlope && !hasHistogram)
+    let report = try ReportStage.run(input: scratch.file("fit.h5"), title: "one seed", output: nil)
+    #expect(report.contains("too few samples") && !report.contains("**rejected**") && !report.contains("**tension**"))
+}
