@@ -111,12 +111,14 @@ public struct PipelineRunner {
         return text
     }
 
-    /// Up to date when the output exists, is readable, and records the same configuration text
-    /// and the same input paths with the same content hashes.
+    /// Up to date when the output exists, is readable, was written by this dyson version, and
+    /// records the same configuration text and the same input paths with the same content hashes.
+    /// (A rebuilt development binary of the same version needs `--force`.)
     func decide(output: String, config: String, inputs: [String], forced: Bool) throws -> Decision {
         if forced { return .run(reason: "forced or an earlier stage ran") }
         guard FileManager.default.fileExists(atPath: output) else { return .run(reason: "no output yet") }
         guard let header = try? recordedHeader(output) else { return .run(reason: "output unreadable") }
+        guard header.toolVersion == dysonVersion else { return .run(reason: "written by dyson \(header.toolVersion)") }
         guard header.config == config else { return .run(reason: "configuration changed") }
         guard header.inputs.map(\.path) == inputs else { return .run(reason: "inputs changed") }
         for record in header.inputs {

@@ -133,6 +133,15 @@ private func phasePipeline(_ scratch: Scratch, writeTables: Bool) throws -> Pipe
     try PipelineRunner(pipeline: try phasePipeline(scratch, writeTables: true)) { log.append($0) }.run()
     #expect(log.contains("phase: run (configuration changed)"))
     #expect(log.filter { $0.hasSuffix("up to date") }.count == 8)
+    // An output written by another dyson version is stale.
+    do {
+        let file = try File.open(pipeline.layout.phase, writable: true)
+        try file.setAttribute("dyson_version", "0.0.9")
+        try file.close()
+    }
+    log = []
+    try PipelineRunner(pipeline: try phasePipeline(scratch, writeTables: true)) { log.append($0) }.run()
+    #expect(log.contains("phase: run (written by dyson 0.0.9)"))
 }
 
 /// The report's contour column: the highest of 0.68, 0.95, 0.997 that the fraction reaches.
