@@ -198,15 +198,15 @@ struct SortedRayleighReplica {
             for j in 0..<n { points[j] = Double((generator.next() >> 11) + 1) * 0x1p-53 }
             for j in n..<points.count { points[j] = 1 }
             for b in weights.indices { store(-VectorMath.log(block(b)) * weights[b], b) }
-            // Their running sums are the sorted t_(k).
-            var t = 0.0
+            // Their running sums are the sorted t_(k). (The scalar square root is one instruction;
+            // SIMD's `squareRoot()` is a per-lane loop with a libm fallback.)
+            var t = 0.0, rootSum = 0.0
             for j in 0..<n {
                 t += points[j]
                 points[j] = t
+                rootSum += t.squareRoot()
             }
-            var rootSum = Lanes.zero
-            for b in weights.indices { rootSum += block(b).squareRoot() }  // padding lanes hold 0
-            let root = rootSum.sum() / Double(n)
+            let root = rootSum / Double(n)
             let c = Double.pi / (4 * root * root)
             // D = max_k max((k+1)/n − F_k, F_k − k/n) with F_k = 1 − g_k, g_k = exp(−c·t_k).
             let invN = 1 / Double(n)
@@ -217,8 +217,12 @@ struct SortedRayleighReplica {
                 let g = VectorMath.exp(-c * block(b))
                 let index = lane + Double(width * b)
                 let k = index * invN
-                let gap = pointwiseMax(k + invN - 1 + g, 1 - g - k)
-                d = pointwiseMax(d, gap.replacing(with: 0, where: index .>= Double(n)))
+                let above: Lanes = k + (invN - 1) + g   // (k+1)/n − F_k
+                let below: Lanes = (1 - k) - g          // F_k − k/n
+                // `replacing`, not `pointwiseMax`, which is a generic call per lane here.
+                var gap = above.replacing(with: below, where: below .> above)
+                gap.replace(with: 0, where: index .>= Double(n))
+                d.replace(with: gap, where: gap .> d)
             }
             return d.max()
         }
