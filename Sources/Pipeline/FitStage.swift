@@ -32,18 +32,27 @@ public enum FitStage {
             throw DysonError.badInput(file: input, message: "pair_centre has \(centres.columns) columns, pair_spacing \(pairs)")
         }
         let groups = index.samplesByEnsemble
+        // [ensemble][pair]: the finite spacings and pair levels.
+        func finite(_ array: [Double], _ group: [Int], _ pair: Int) -> [Double] {
+            group.map { array[$0 * pairs + pair] }.filter(\.isFinite)
+        }
+        let samples: [[(spacings: [Double], levels: [Double])]] = groups.map { group in
+            (0..<pairs).map { pair in (finite(spacings.values, group, pair), finite(centres.values, group, pair)) }
+        }
+        // One KS null per sample size, simulated first (on every core), then the ensembles fitted
+        // concurrently.
         var nulls = NullDistributions(config: config)
+        let sizes = Set(samples.joined().map { $0.spacings.count })
+        for n in sizes.filter({ $0 >= 2 }).sorted() { _ = nulls.for(sampleSize: n) }
         var fits: [[PairFit]] = []
-        for (ensemble, group) in groups.enumerated() {
-            fits.append((0..<pairs).map { pair in
-                let sample = group.map { spacings.values[$0 * pairs + pair] }.filter(\.isFinite)
-                let levels = group.map { centres.values[$0 * pairs + pair] }.filter(\.isFinite)
+        parallelFill(copies: groups.count, threads: ProcessInfo.processInfo.activeProcessorCount, make: { ensemble in
+            samples[ensemble].map { sample in
                 // An ensemble of one sample (e.g. one large spectrum, whose unfolded spacings are
                 // fitted below) or whose samples all failed has no pair statistics: NaN.
-                guard sample.count >= 2, levels.count >= 2 else { return PairFit(tooFew: sample.count) }
-                return PairFit(sample, levels: levels, config: config, null: nulls.for(sampleSize: sample.count))
-            })
-        }
+                guard sample.spacings.count >= 2, sample.levels.count >= 2 else { return PairFit(tooFew: sample.spacings.count) }
+                return PairFit(sample.spacings, levels: sample.levels, config: config, null: nulls.cache[sample.spacings.count]!)
+            }
+        }, store: { fits.append($1) })
         let scaling = try scalingFit(index: index, fits: fits, config: config, file: input)
         // ⟨r̃⟩ per ensemble: the jackknife runs over samples (each sample's mean ratio), which are
         // independent; ratios within one spectrum are not.
@@ -151,7 +160,7 @@ public enum FitStage {
     struct NullDistributions {
         static let chunks = 8
         let config: FitConfig
-        var cache: [Int: LillieforsNull] = [:]
+        private(set) var cache: [Int: LillieforsNull] = [:]
 
         init(config: FitConfig) { self.config = config }
 
