@@ -30,15 +30,11 @@ public struct InputRecord: Sendable, Equatable {
     }
 }
 
-/// SHA-256 of a file's content as lowercase hex, read in 1 MiB blocks.
+/// SHA-256 of a file's content as lowercase hex.
 func sha256Hex(ofFile path: String) throws -> String {
-    guard let handle = FileHandle(forReadingAtPath: path) else {
+    // Mapped rather than read: the hash then reads the page cache without copying the file.
+    guard let data = try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) else {
         throw DysonError.badInput(file: path, message: "no such file or not readable")
     }
-    defer { try? handle.close() }
-    var hasher = SHA256()
-    while let block = try handle.read(upToCount: 1 << 20), !block.isEmpty {
-        hasher.update(data: block)
-    }
-    return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    return SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
 }

@@ -45,7 +45,7 @@ public struct FileHeader: Sendable, Equatable {
         self.schemaVersion = schema.version
         self.config = config
         self.inputs = inputs
-        self.created = ISO8601DateFormatter().string(from: Date())
+        self.created = Date.now.formatted(.iso8601)  // (FoundationEssentials: no ICU formatter to load)
         self.toolVersion = dysonVersion
     }
 
