@@ -24,16 +24,23 @@ extension Diagonalisation {
     public enum SingularDriver: String, Sendable, CaseIterable {
         /// LAPACK `dgesdd` (`dgebrd` + `dbdsdc`).
         case dgesdd
-        /// Householder bidiagonalisation in Swift + LAPACK `dbdsqr` (dqds); fastest for small
-        /// matrices (see ``SmallSingularValueSolver``).
+        /// Householder bidiagonalisation in Swift + LAPACK `dbdsqr` (dqds, `dlasq1`) (see
+        /// ``SmallSingularValueSolver``).
         case householderDbdsqr = "householder_dbdsqr"
+        /// Householder bidiagonalisation + dqds, both in Swift, two matrices interleaved; fastest
+        /// for small matrices (see ``SmallSingularValueSolver``, ``DQDSProblem``).
+        case householderDQDS = "householder_dqds"
 
         public var routine: String {
             switch self {
             case .dgesdd: SingularValueSolver.routine
             case .householderDbdsqr: SmallSingularValueSolver.routine
+            case .householderDQDS: SmallSingularValueSolver.dqdsRoutine
             }
         }
+
+        /// The Swift small-matrix paths (failures there are retried with `dgesdd`).
+        public var isSwiftReduction: Bool { self != .dgesdd }
     }
 
     /// Largest dimension for which the Swift Householder reductions are chosen automatically:
@@ -46,10 +53,10 @@ extension Diagonalisation {
         order <= smallMatrixDimension ? .householderQL : .dsyevd
     }
 
-    /// The default singular-value driver: Householder path for min(m, n) ≤
+    /// The default singular-value driver: Householder + Swift dqds for min(m, n) ≤
     /// ``smallMatrixDimension``, else `dgesdd`.
     public static func defaultSingularDriver(rows: Int, columns: Int) -> SingularDriver {
-        min(rows, columns) <= smallMatrixDimension ? .householderDbdsqr : .dgesdd
+        min(rows, columns) <= smallMatrixDimension ? .householderDQDS : .dgesdd
     }
 
     /// Eigenvalues of each symmetric matrix of `batch` (lower triangle read), ascending, by
@@ -99,11 +106,12 @@ extension Diagonalisation {
     /// ``singularValues(_:threads:)``.
     public static func singularValues(_ batch: MatrixBatch, threads: Int, driver: SingularDriver,
                                       scheduling: Scheduling = .reproducible) -> SpectrumBatch {
-        guard driver == .householderDbdsqr else { return singularValues(batch, threads: threads, scheduling: scheduling) }
+        guard driver.isSwiftReduction else { return singularValues(batch, threads: threads, scheduling: scheduling) }
         let (m, n) = (batch.rows, batch.columns)
+        let swiftDQDS = driver == .householderDQDS
         let output = BatchRunner.run(batch, levels: min(m, n), vectorSize: 0, threads: threads,
                                      largestDimension: max(m, n), scheduling: scheduling) {
-            SmallSingularValueSolver(rows: m, columns: n)
+            SmallSingularValueSolver(rows: m, columns: n, swiftDQDS: swiftDQDS)
         }
         return SpectrumBatch(count: batch.count, levels: min(m, n), values: output.values, status: output.status, routine: driver.routine)
     }
