@@ -26,7 +26,11 @@
 /// 1e-154 ‖B‖. Results: σ ascending, absolute error `O(ε ‖B‖)` (relative `O(n ε)` for values
 /// not affected by underflow).
 struct DQDSProblem {
-    private let q, f, qNext, fNext, pivots, segmentSigma: UnsafeMutablePointer<Double>
+    /// The current qd array and the one a transform writes (swapped on acceptance). Outside
+    /// the active segment both hold the same values (copied at every split), so swapping never
+    /// exposes stale entries.
+    private var q, f, qNext, fNext: UnsafeMutablePointer<Double>
+    private let pivots, segmentSigma: UnsafeMutablePointer<Double>
     /// Receives the eigenvalues of `BBᵀ` (scaled) by index, then σ ascending.
     private let output: UnsafeMutablePointer<Double>
     private let n: Int
@@ -39,6 +43,8 @@ struct DQDSProblem {
     private var havePivots = false
     private var fraction = 0.25, previousWasFraction = false
     private var sweeps = 0, failures = 0
+    /// Smallest pivot of the last accepted transform, valid while `hi` is where it was then.
+    private var lastDmin = 0.0, lastHi = -1
     private(set) var info: Int32 = 0
 
     static let tolerance2: Double = { let tol = 100 * Double.ulpOfOne; return tol * tol }()
@@ -63,6 +69,8 @@ struct DQDSProblem {
         for i in 0..<n { let x = d[i] * inverse; q[i] = x * x; segmentSigma[i] = -1 }  // −1: not split off yet
         for i in 0..<(n - 1) { let x = e[i] * inverse; f[i] = x * x }
         f[n - 1] = 0
+        qNext.update(from: q, count: n)
+        fNext.update(from: f, count: n)
     }
 
     /// Deflates converged values at the bottom and, if any remain, chooses the next shift.
@@ -136,7 +144,11 @@ struct DQDSProblem {
         guard havePivots else { return }
         let dn = pivots[hi]
         var dmin = dn
-        for i in lo..<hi { dmin = min(dmin, pivots[i]) }
+        if hi == lastHi {
+            dmin = lastDmin
+        } else {
+            for i in lo..<hi { dmin = min(dmin, pivots[i]) }
+        }
         if dmin == dn {
             let b1 = (q[hi] * f[hi - 1]).squareRoot(), b2 = (q[hi - 1] * f[hi - 2]).squareRoot()
             let a2 = q[hi - 1] + f[hi - 1]
@@ -171,8 +183,10 @@ struct DQDSProblem {
             return true
         }
         sigma += tau
-        (q + lo).update(from: qNext + lo, count: hi - lo + 1)
-        (f + lo).update(from: fNext + lo, count: hi - lo)
+        lastDmin = dmin
+        lastHi = hi
+        swap(&q, &qNext)
+        swap(&f, &fNext)
         havePivots = true
         sweeps += 1
         if sweeps > 100 * (hi - lo + 1) {
@@ -186,6 +200,9 @@ struct DQDSProblem {
         while i >= lo {
             if f[i] <= tol2 * q[i] || f[i] <= tol2 * sigma {
                 f[i] = 0
+                // The upper part lo...i waits: make both arrays hold it.
+                (qNext + lo).update(from: q + lo, count: i - lo + 1)
+                (fNext + lo).update(from: f + lo, count: i - lo + 1)
                 segmentSigma[i] = sigma
                 lo = i + 1
                 havePivots = false

@@ -94,10 +94,14 @@ struct SmallSingularValueSolver: BatchSolver, ~Copyable {
     /// Copies `first` into lane 0 and `second` (or zeros) into lane 1, transposing to `m ≥ n`.
     private func load(_ first: UnsafePointer<Double>, _ second: UnsafePointer<Double>?) {
         let (m, n) = (self.m, self.n), a = self.a.base
+        // Source element of working (i, j): row-major m × n, or the transpose of n × m.
+        let (rowStride, columnStride) = transposes ? (1, m) : (n, 1)
         for i in 0..<m {
-            for j in 0..<n {
-                let source = transposes ? j * m + i : i * n + j
-                a[i * n + j] = Lanes(first[source], second?[source] ?? 0)
+            let target = a + i * n, source = i * rowStride
+            if let second {
+                for j in 0..<n { target[j] = Lanes(first[source + j * columnStride], second[source + j * columnStride]) }
+            } else {
+                for j in 0..<n { target[j] = Lanes(first[source + j * columnStride], 0) }
             }
         }
     }
@@ -123,10 +127,11 @@ struct SmallSingularValueSolver: BatchSolver, ~Copyable {
             norm2 += y * y
         }
         let norm = norm2.squareRoot()
-        let alpha = norm.replacing(with: -norm, where: v[0] .>= 0)  // opposite sign to x₀
+        let x0 = v[0], magnitude0 = x0.replacing(with: -x0, where: x0 .< 0)
+        let alpha = norm.replacing(with: -norm, where: x0 .>= 0)  // opposite sign to x₀
         v[0] -= alpha
-        var vNorm2 = Lanes.zero
-        for i in 0..<count { vNorm2 += v[i] * v[i] }
+        // τ = 2 / vᵀv with vᵀv = ‖x‖² + 2‖x‖|x₀| + ‖x‖² (no cancellation: α has x₀'s opposite sign).
+        let vNorm2 = 2 * norm * (norm + magnitude0)
         let tau = (2 / vNorm2.replacing(with: 1, where: isZero)).replacing(with: 0, where: isZero)
         return (alpha * safeScale, tau)
     }
@@ -141,8 +146,16 @@ struct SmallSingularValueSolver: BatchSolver, ~Copyable {
             d[k] = alpha
             if k + 1 < n {
                 // A[k.., k+1..] −= τ v (vᵀ A[k.., k+1..]), row by row (contiguous).
+                // Two rows per pass over w (same summation order as one at a time, half the
+                // loads and stores of w).
                 for j in (k + 1)..<n { w[j] = .zero }
-                for i in k..<m {
+                var i = k
+                while i + 1 < m {
+                    let v0 = v[i - k], v1 = v[i + 1 - k], row0 = a + i * n, row1 = row0 + n
+                    for j in (k + 1)..<n { w[j] = w[j] + v0 * row0[j] + v1 * row1[j] }
+                    i += 2
+                }
+                if i < m {
                     let vi = v[i - k], row = a + i * n
                     for j in (k + 1)..<n { w[j] += vi * row[j] }
                 }
@@ -155,12 +168,31 @@ struct SmallSingularValueSolver: BatchSolver, ~Copyable {
             // Right reflector on row k, columns k+1..<n.
             let (beta, sigma) = reflector(a + k * n + k + 1, count: n - k - 1, step: 1)
             e[k] = beta
-            for i in (k + 1)..<m {
+            // Rows k+1..<m: row −= σ (row · v) vᵀ, four rows at a time so their dot-product chains
+            // overlap (each row summed in the same order as alone).
+            let length = n - k - 1
+            var i = k + 1
+            while i + 3 < m {
+                let r0 = a + i * n + k + 1, r1 = r0 + n, r2 = r1 + n, r3 = r2 + n
+                var s0 = Lanes.zero, s1 = Lanes.zero, s2 = Lanes.zero, s3 = Lanes.zero
+                for j in 0..<length {
+                    let vj = v[j]
+                    s0 += r0[j] * vj; s1 += r1[j] * vj; s2 += r2[j] * vj; s3 += r3[j] * vj
+                }
+                s0 *= sigma; s1 *= sigma; s2 *= sigma; s3 *= sigma
+                for j in 0..<length {
+                    let vj = v[j]
+                    r0[j] -= s0 * vj; r1[j] -= s1 * vj; r2[j] -= s2 * vj; r3[j] -= s3 * vj
+                }
+                i += 4
+            }
+            while i < m {
                 let row = a + i * n + k + 1
                 var s = Lanes.zero
-                for j in 0..<(n - k - 1) { s += row[j] * v[j] }
+                for j in 0..<length { s += row[j] * v[j] }
                 s *= sigma
-                for j in 0..<(n - k - 1) { row[j] -= s * v[j] }
+                for j in 0..<length { row[j] -= s * v[j] }
+                i += 1
             }
         }
     }
