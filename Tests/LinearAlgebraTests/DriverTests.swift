@@ -64,7 +64,8 @@ import Testing
         }
         let batch = MatrixBatch(matrices)
         let tolerance = 10 * Double(max(rows, columns)) * eps
-        for driver in Diagonalisation.SingularDriver.allCases {
+        for driver in Diagonalisation.SingularDriver.allCases
+        where driver != .tsqrDbdsqr || SplitQRSingularValueSolver.applies(rows: rows, columns: columns) {
             let spectrum = Diagonalisation.singularValues(batch, threads: 2, driver: driver)
             #expect(spectrum.isComplete)
             for k in 0..<batch.count {
@@ -72,6 +73,31 @@ import Testing
                 #expect(deviation < tolerance, "\(driver.rawValue) seed \(seed) matrix \(k): \(deviation)")
             }
         }
+    }
+
+    /// The two-block QR path against `dgesdd` to `10 max(m, n) ε ‖A‖_F` (both backward stable),
+    /// on tall and wide shapes including odd halves (257 rows: blocks of 128 and 129).
+    @Test(arguments: [(2, 1), (1, 5), (300, 100), (100, 300), (257, 128), (90, 3)])
+    func splitQRMatchesDgesdd(rows: Int, columns: Int) {
+        let batch = gaussianBatch(count: 3, rows: rows, columns: columns, seed: UInt64(rows * 1000 + columns))
+        let reference = Diagonalisation.singularValues(batch, threads: 1, driver: .dgesdd)
+        let split = Diagonalisation.singularValues(batch, threads: 2, driver: .tsqrDbdsqr)
+        #expect(split.isComplete && split.routine == "dgeqrf2+dtpqrt+dgebrd+dbdsqr")
+        #expect(Self.maxDeviation(split, reference, batch: batch) < 10 * Double(max(rows, columns)) * eps)
+    }
+
+    /// One matrix with 2 threads factorises its halves concurrently; with 1 thread in turn: the
+    /// bits must agree, as they must for a batch split over workers.
+    @Test func splitQRIsThreadDeterministic() {
+        let one = gaussianBatch(count: 1, rows: 400, columns: 150, seed: 11)
+        #expect(bits(Diagonalisation.singularValues(one, threads: 1, driver: .tsqrDbdsqr).values)
+                == bits(Diagonalisation.singularValues(one, threads: 2, driver: .tsqrDbdsqr).values))
+        let three = gaussianBatch(count: 3, rows: 150, columns: 400, seed: 12)
+        #expect(bits(Diagonalisation.singularValues(three, threads: 1, driver: .tsqrDbdsqr).values)
+                == bits(Diagonalisation.singularValues(three, threads: 2, driver: .tsqrDbdsqr).values))
+        #expect(Diagonalisation.defaultSingularDriver(rows: 1536, columns: 384) == .tsqrDbdsqr)
+        #expect(Diagonalisation.defaultSingularDriver(rows: 300, columns: 200) == .dgesdd)
+        #expect(Diagonalisation.defaultSingularDriver(rows: 32, columns: 16) == .householderDQDS)
     }
 
     /// The Swift dqds directly on bidiagonals that exercise splits, zeros and grading, against
