@@ -2,7 +2,7 @@
 import PackageDescription
 import Foundation
 
-/// AVX2 for the simulators' SIMD4<Double> kernels, only where the building CPU has every
+/// AVX2 for the SIMD4<Double> kernels (simulators; LinearAlgebra's four-lane bidiagonalisation), only where the building CPU has every
 /// instruction set `-target-cpu haswell` assumes (these machines and CI are AMD EPYC with them):
 /// elsewhere (ARM, older x86) the baseline build runs. Swift does not contract a·b + c to FMA,
 /// so results are bit-identical either way.
@@ -35,7 +35,7 @@ let package = Package(
         .systemLibrary(name: "CLAPACK", providers: [.apt(["liblapacke-dev", "libopenblas-dev"])]),
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "HDF5", dependencies: ["CHDF5"], exclude: ["README.md"]),
-        .target(name: "LinearAlgebra", dependencies: ["CLAPACK"], exclude: ["README.md"]),
+        .target(name: "LinearAlgebra", dependencies: ["CLAPACK"], exclude: ["README.md"], swiftSettings: simulationSettings),
         .target(name: "Simulation", dependencies: [.product(name: "Numerics", package: "swift-numerics")], exclude: ["README.md"],
                 swiftSettings: simulationSettings),
         .target(name: "Fitting", dependencies: [.product(name: "Numerics", package: "swift-numerics")], exclude: ["README.md"]),

@@ -1,9 +1,10 @@
 import CLAPACK
 
 /// Singular values of small real matrices (min(m, n) ≲ 64) without LAPACK's per-call overhead:
-/// a Householder bidiagonalisation written here, two matrices at a time in the two lanes of a
-/// `SIMD2<Double>`, then dqds on the bidiagonal: either the Swift ``DQDSProblem`` with the two
-/// problems interleaved (`householder_dqds`, the default) or LAPACK `dbdsqr` without vectors
+/// a Householder bidiagonalisation written here, four matrices at a time in the four lanes of a
+/// `SIMD4<Double>` (one AVX2 register), then dqds on each bidiagonal: either the Swift
+/// ``DQDSProblem`` with two problems interleaved (`householder_dqds`, the default) or LAPACK
+/// `dbdsqr` without vectors
 /// (which runs `dlasq1`; `householder_dbdsqr`). (A QL on the 2n × 2n Golub–Kahan tridiagonal
 /// instead of dqds was measured slower than `dgesdd` at 32 × 16: dqds is root-free.)
 ///
@@ -17,16 +18,17 @@ import CLAPACK
 /// `dgesdd`. Returned ascending.
 ///
 /// Lanes: every operation of the reduction is lane-wise (no horizontal sums, no branches on
-/// data; a zero column gives τ = 0 by a lane-wise select), so lane 0 of a pair gets exactly the
-/// bits it gets when solved alone with a zero matrix in lane 1; the Swift dqds of a pair is
-/// likewise bit-identical to one at a time. Measured per 32 × 16 matrix (one thread, CPU time,
-/// BENCHMARKS.md): reduction 8.3 → 4.6 µs, `dbdsqr` 9.9 µs → Swift dqds 5.9 µs.
+/// data; a zero column gives τ = 0 by a lane-wise select), so a matrix gets exactly the same
+/// bits in any lane of a group of four, two or one (the free lanes hold zero matrices); the
+/// Swift dqds of a pair is likewise bit-identical to one at a time. Measured per 32 × 16
+/// matrix (one thread, BENCHMARKS.md): reduction (one lane) 8.3 → 4.6 µs (two lanes), dqds
+/// `dbdsqr` 9.9 µs → Swift, two interleaved, 5.2 µs.
 ///
 /// The corresponding C function (for `householder_dbdsqr`) is `LAPACKE_dbdsqr_work`.
 struct SmallSingularValueSolver: BatchSolver, ~Copyable {
     static let routine = "dgebd2_swift+dbdsqr"
     static let dqdsRoutine = "dgebd2_swift+dqds_swift"
-    typealias Lanes = SIMD2<Double>
+    typealias Lanes = SIMD4<Double>
 
     /// Swift dqds (else LAPACK `dbdsqr`) on the bidiagonal.
     private let usesSwiftDQDS: Bool
@@ -34,9 +36,9 @@ struct SmallSingularValueSolver: BatchSolver, ~Copyable {
     private let m: Int
     private let n: Int
     private let transposes: Bool
-    /// The pair of matrices, `m × n` row-major, lane `l` holding matrix `l`.
+    /// Up to four matrices, `m × n` row-major, lane `l` holding matrix `l`.
     private let a: ScratchBuffer<Lanes>
-    /// Bidiagonals of the pair: lane-interleaved, then split into `d`, `e` per matrix.
+    /// Bidiagonals of the group: lane-interleaved, then split into `d`, `e` per matrix.
     private let dd: ScratchBuffer<Lanes>
     private let ee: ScratchBuffer<Lanes>
     private let v: ScratchBuffer<Lanes>
@@ -44,6 +46,8 @@ struct SmallSingularValueSolver: BatchSolver, ~Copyable {
     private let d: ScratchBuffer<Double>
     private let e: ScratchBuffer<Double>
     private let work: ScratchBuffer<Double>
+    /// A zero matrix loaded into unused lanes.
+    private let zeros: ScratchBuffer<Double>
     /// Two dqds workspaces side by side.
     private let dqdsWork: ScratchBuffer<Double>
 
@@ -57,8 +61,9 @@ struct SmallSingularValueSolver: BatchSolver, ~Copyable {
         ee = ScratchBuffer(count: n, initialValue: .zero)
         v = ScratchBuffer(count: m, initialValue: .zero)
         w = ScratchBuffer(count: m, initialValue: .zero)
-        d = ScratchBuffer(count: 2 * n, initialValue: 0)
-        e = ScratchBuffer(count: 2 * n, initialValue: 0)
+        d = ScratchBuffer(count: 4 * n, initialValue: 0)
+        e = ScratchBuffer(count: 4 * n, initialValue: 0)
+        zeros = ScratchBuffer(count: rows * columns, initialValue: 0)
         work = ScratchBuffer(count: 4 * n, initialValue: 0)
         dqdsWork = ScratchBuffer(count: 2 * DQDSProblem.workspace(n), initialValue: 0)
         usesSwiftDQDS = swiftDQDS
@@ -67,7 +72,8 @@ struct SmallSingularValueSolver: BatchSolver, ~Copyable {
     func solve(_ matrix: UnsafePointer<Double>, values: UnsafeMutablePointer<Double>,
                vectors: UnsafeMutablePointer<Double>?) -> Int32 {
         guard n > 0 else { return 0 }
-        load(matrix, nil)
+        let z = UnsafePointer(zeros.base)
+        load((matrix, z, z, z))
         bidiagonalise()
         if usesSwiftDQDS {
             split(lane: 0)
@@ -79,29 +85,44 @@ struct SmallSingularValueSolver: BatchSolver, ~Copyable {
     func solvePair(_ first: UnsafePointer<Double>, _ second: UnsafePointer<Double>,
                    values firstValues: UnsafeMutablePointer<Double>, _ secondValues: UnsafeMutablePointer<Double>) -> (Int32, Int32) {
         guard n > 0 else { return (0, 0) }
-        load(first, second)
+        let z = UnsafePointer(zeros.base)
+        load((first, second, z, z))
         bidiagonalise()
-        if usesSwiftDQDS {
-            split(lane: 0)
-            split(lane: 1)
-            return bidiagonalSingularValues(d.base, e.base, d.base + n, e.base + n, count: n,
-                                            work: (dqdsWork.base, dqdsWork.base + DQDSProblem.workspace(n)),
-                                            values: (firstValues, secondValues))
-        }
-        return (singularValues(lane: 0, values: firstValues), singularValues(lane: 1, values: secondValues))
+        return finishPair(lanes: 0, values: firstValues, secondValues)
     }
 
-    /// Copies `first` into lane 0 and `second` (or zeros) into lane 1, transposing to `m ≥ n`.
-    private func load(_ first: UnsafePointer<Double>, _ second: UnsafePointer<Double>?) {
+    func solveQuad(_ matrices: Quad<UnsafePointer<Double>>, values: Quad<UnsafeMutablePointer<Double>>) -> Quad<Int32> {
+        guard n > 0 else { return (0, 0, 0, 0) }
+        load(matrices)
+        bidiagonalise()
+        let (first, second) = finishPair(lanes: 0, values: values.0, values.1)
+        let (third, fourth) = finishPair(lanes: 2, values: values.2, values.3)
+        return (first, second, third, fourth)
+    }
+
+    /// Singular values of the bidiagonals in lanes `lanes` and `lanes + 1`.
+    private func finishPair(lanes l: Int, values firstValues: UnsafeMutablePointer<Double>,
+                            _ secondValues: UnsafeMutablePointer<Double>) -> (Int32, Int32) {
+        guard usesSwiftDQDS else {
+            return (singularValues(lane: l, values: firstValues), singularValues(lane: l + 1, values: secondValues))
+        }
+        split(lane: l)
+        split(lane: l + 1)
+        return bidiagonalSingularValues(d.base + l * n, e.base + l * n, d.base + (l + 1) * n, e.base + (l + 1) * n, count: n,
+                                        work: (dqdsWork.base, dqdsWork.base + DQDSProblem.workspace(n)),
+                                        values: (firstValues, secondValues))
+    }
+
+    /// Copies matrix `l` into lane `l`, transposing to `m ≥ n`.
+    private func load(_ p: Quad<UnsafePointer<Double>>) {
         let (m, n) = (self.m, self.n), a = self.a.base
         // Source element of working (i, j): row-major m × n, or the transpose of n × m.
         let (rowStride, columnStride) = transposes ? (1, m) : (n, 1)
         for i in 0..<m {
             let target = a + i * n, source = i * rowStride
-            if let second {
-                for j in 0..<n { target[j] = Lanes(first[source + j * columnStride], second[source + j * columnStride]) }
-            } else {
-                for j in 0..<n { target[j] = Lanes(first[source + j * columnStride], 0) }
+            for j in 0..<n {
+                let k = source + j * columnStride
+                target[j] = Lanes(p.0[k], p.1[k], p.2[k], p.3[k])
             }
         }
     }
@@ -136,7 +157,7 @@ struct SmallSingularValueSolver: BatchSolver, ~Copyable {
         return (alpha * safeScale, tau)
     }
 
-    /// Reduces the pair in `a` to upper bidiagonal form, diagonal in `dd`, superdiagonal in `ee`.
+    /// Reduces the group in `a` to upper bidiagonal form, diagonal in `dd`, superdiagonal in `ee`.
     private func bidiagonalise() {
         let (m, n) = (self.m, self.n)
         let a = self.a.base, d = dd.base, e = ee.base, v = self.v.base, w = self.w.base
