@@ -11,14 +11,16 @@
 /// high relative accuracy (Fernando & Parlett, Numer. Math. 67, 191 (1994),
 /// doi:10.1007/s002110050024; Parlett & Marques, Linear Algebra Appl. 309, 217 (2000),
 /// doi:10.1016/S0024-3795(00)00010-2). The control logic follows LAPACK `dlasq2`/`dlasq3`:
-/// deflation when `fₙ₋₂ ≤ tol² (σ + qₙ₋₁)` or `fₙ₋₂ ≤ tol² qₙ₋₂` (tol = 100ε), the closed-form
-/// 2 × 2 block, splits at `fᵢ ≤ tol² qᵢ` or `fᵢ ≤ tol² σ` with the accumulated shift `σ` kept
-/// per segment, and shifts from the `dlasq4` cases that need no history (`dmin = dₙ`: a
+/// deflation when `fₙ₋₂ ≤ tol² (σ + qₙ₋₁)` or `fₙ₋₂ ≤ tol² qₙ₋₂` (tol = 100ε) — and, added
+/// here, when dropping `fₙ₋₂` moves every eigenvalue by at most 2ε relative (below), which saves
+/// about one transform per value — the closed-form 2 × 2 block, splits at `fᵢ ≤ tol² qᵢ` or
+/// `fᵢ ≤ tol² σ` (tracked inside the transform loop) with the accumulated shift `σ` kept per
+/// segment, and shifts from the `dlasq4` cases that need no history (`dmin = dₙ`: a
 /// second-order estimate of the bottom eigenvalue; otherwise a growing fraction of `dmin`). A
 /// transform that makes some `t < 0` is discarded and retried with `τ/4`, then `τ = 0` (dqd,
 /// which cannot fail). The sweep count is like LAPACK's (≈ 74 transforms for a 16 × 16
 /// bidiagonal of a 32 × 16 Gaussian matrix against 72 `dlasq5` calls, counted with
-/// callgrind); each transform step is a latency chain of +, ÷, ×, −, which is why two problems
+/// callgrind; 66 with the extra deflation test); each transform step is a latency chain of +, ÷, ×, −, which is why two problems
 /// are interleaved (``bidiagonalSingularValues(_:_:_:_:count:work:)``).
 ///
 /// `B` is first divided by its largest entry, so squares do not overflow; entries below
@@ -96,12 +98,12 @@ struct DQDSProblem {
                 newSegment = true
                 continue
             }
-            if f[hi - 1] <= tol2 * (sigma + q[hi]) || f[hi - 1] <= tol2 * q[hi - 1] {
+            if f[hi - 1] <= tol2 * (sigma + q[hi]) || f[hi - 1] <= tol2 * q[hi - 1] || belowShift(hi - 1) {
                 output[hi] = q[hi] + sigma
                 hi -= 1
                 continue
             }
-            if hi == lo + 1 || f[hi - 2] <= tol2 * sigma || f[hi - 2] <= tol2 * q[hi - 2] {
+            if hi == lo + 1 || f[hi - 2] <= tol2 * sigma || f[hi - 2] <= tol2 * q[hi - 2] || belowShift(hi - 2) {
                 deflatePair()
                 hi -= 2
                 if hi < lo { newSegment = true }
@@ -112,6 +114,15 @@ struct DQDSProblem {
             return true
         }
         return false
+    }
+
+    /// Whether dropping `f[i]` changes every eigenvalue of the segment by at most `2εσ`, i.e. by
+    /// at most `2ε` relative (the accumulated shift σ is below all of them): dropping it changes
+    /// `BBᵀ` by `[[fᵢ, √(fᵢ qᵢ₊₁)], [√(fᵢ qᵢ₊₁), 0]]`, of norm ≤ `fᵢ + √(fᵢ qᵢ₊₁)` (Weyl).
+    @inline(__always)
+    private func belowShift(_ i: Int) -> Bool {
+        let bound = Double.ulpOfOne * sigma
+        return f[i] <= bound && f[i] * q[i + 1] <= bound * bound
     }
 
     /// The two eigenvalues of the bottom 2 × 2 block `(q[hi−1], f[hi−1], q[hi])` (trace
@@ -170,13 +181,23 @@ struct DQDSProblem {
         if !(tau >= 0) { tau = 0 }
     }
 
+    /// `tol² (σ + τ)`: the accumulated shift after the pending transform, scaled for the split test.
+    var splitBound: Double { Self.tolerance2 * (sigma + tau) }
+
+    /// The split test of `dlasq2`: `f̂ᵢ ≤ tol² q̂ᵢ` or `f̂ᵢ ≤ tol² σ` (`bound` = tol² σ).
+    @inline(__always)
+    static func negligible(_ f: Double, _ q: Double, bound: Double) -> Bool {
+        f <= tolerance2 * q || f <= bound
+    }
+
     /// Pointers for the transform loop: (q, f, q̂, f̂, pivots).
     var arrays: (UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>,
                  UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>) { (q, f, qNext, fNext, pivots) }
 
-    /// Takes the result of a transform whose smallest pivot was `dmin`. Returns `true` when
+    /// Takes the result of a transform whose smallest pivot was `dmin` and whose last negligible
+    /// `f̂` was at `split` (−1: none). Returns `true` when
     /// another transform is wanted (a retry with a smaller shift, or the next step).
-    mutating func accept(dmin: Double) -> Bool {
+    mutating func accept(dmin: Double, split: Int) -> Bool {
         guard dmin >= 0 else {
             failures += 1
             tau = failures < 2 ? tau * 0.25 : 0
@@ -194,11 +215,12 @@ struct DQDSProblem {
             hi = -1
             return false
         }
-        // Splits inside the segment: the lower part continues, the upper one waits.
-        let tol2 = Self.tolerance2
-        var i = hi - 2
-        while i >= lo {
-            if f[i] <= tol2 * q[i] || f[i] <= tol2 * sigma {
+        // A split inside the segment (the transform tracked the last i with f̂ᵢ ≤ tol² q̂ᵢ or
+        // f̂ᵢ ≤ tol² σ; i = hi − 1 is left to the deflation test): the lower part continues, the
+        // upper one waits.
+        let i = split
+        if i >= lo && i <= hi - 2 {
+            do {
                 f[i] = 0
                 // The upper part lo...i waits: make both arrays hold it.
                 (qNext + lo).update(from: q + lo, count: i - lo + 1)
@@ -206,9 +228,7 @@ struct DQDSProblem {
                 segmentSigma[i] = sigma
                 lo = i + 1
                 havePivots = false
-                break
             }
-            i -= 1
         }
         return prepare()
     }
@@ -227,35 +247,38 @@ struct DQDSProblem {
     }
 }
 
-/// One dqds transform of `p.lo...p.hi` with shift `p.tau`; returns the smallest pivot.
+/// One dqds transform of `p.lo...p.hi` with shift `p.tau`; returns the smallest pivot and the
+/// last `i` whose new `f̂ᵢ` is negligible (``DQDSProblem/negligible(_:_:bound:)``), or −1.
 @inline(__always)
-private func transform(_ p: DQDSProblem) -> Double {
+private func transform(_ p: DQDSProblem) -> (dmin: Double, split: Int) {
     let (q, f, qNext, fNext, pivots) = p.arrays
-    let tau = p.tau
+    let tau = p.tau, bound = p.splitBound
     var t = q[p.lo] - tau
-    var dmin = t
+    var dmin = t, split = -1
     pivots[p.lo] = t
     for i in p.lo..<p.hi {
         let qHat = t + f[i]
         let r = q[i + 1] / qHat
+        let fHat = f[i] * r
         qNext[i] = qHat
-        fNext[i] = f[i] * r
+        fNext[i] = fHat
         t = t * r - tau
         pivots[i + 1] = t
         dmin = min(dmin, t)
+        split = DQDSProblem.negligible(fHat, qHat, bound: bound) ? i : split
     }
     qNext[p.hi] = t
-    return dmin
+    return (dmin, split)
 }
 
-/// Two transforms in one loop, so the CPU overlaps their dependency chains; each gets exactly
-/// the arithmetic of ``transform(_:)``.
+/// Two transforms in one loop, so the CPU overlaps their dependency chains (the split tracking
+/// rides along off the chain); each gets exactly the arithmetic of ``transform(_:)``.
 @inline(__always)
-private func transform(_ a: DQDSProblem, _ b: DQDSProblem) -> (Double, Double) {
+private func transform(_ a: DQDSProblem, _ b: DQDSProblem) -> ((dmin: Double, split: Int), (dmin: Double, split: Int)) {
     let (qa, fa, qNexta, fNexta, pivotsa) = a.arrays, (qb, fb, qNextb, fNextb, pivotsb) = b.arrays
-    let taua = a.tau, taub = b.tau
+    let taua = a.tau, taub = b.tau, bounda = a.splitBound, boundb = b.splitBound
     var ta = qa[a.lo] - taua, tb = qb[b.lo] - taub
-    var dmina = ta, dminb = tb
+    var dmina = ta, dminb = tb, splita = -1, splitb = -1
     pivotsa[a.lo] = ta
     pivotsb[b.lo] = tb
     let common = min(a.hi - a.lo, b.hi - b.lo)
@@ -263,34 +286,39 @@ private func transform(_ a: DQDSProblem, _ b: DQDSProblem) -> (Double, Double) {
     for _ in 0..<common {
         let qHata = ta + fa[i], qHatb = tb + fb[j]
         let ra = qa[i + 1] / qHata, rb = qb[j + 1] / qHatb
+        let fHata = fa[i] * ra, fHatb = fb[j] * rb
         qNexta[i] = qHata
         qNextb[j] = qHatb
-        fNexta[i] = fa[i] * ra
-        fNextb[j] = fb[j] * rb
+        fNexta[i] = fHata
+        fNextb[j] = fHatb
         ta = ta * ra - taua
         tb = tb * rb - taub
         pivotsa[i + 1] = ta
         pivotsb[j + 1] = tb
         dmina = min(dmina, ta)
         dminb = min(dminb, tb)
+        splita = DQDSProblem.negligible(fHata, qHata, bound: bounda) ? i : splita
+        splitb = DQDSProblem.negligible(fHatb, qHatb, bound: boundb) ? j : splitb
         i += 1
         j += 1
     }
     while i < a.hi {
-        let qHat = ta + fa[i], r = qa[i + 1] / qHat
-        qNexta[i] = qHat; fNexta[i] = fa[i] * r
+        let qHat = ta + fa[i], r = qa[i + 1] / qHat, fHat = fa[i] * r
+        qNexta[i] = qHat; fNexta[i] = fHat
         ta = ta * r - taua; pivotsa[i + 1] = ta; dmina = min(dmina, ta)
+        splita = DQDSProblem.negligible(fHat, qHat, bound: bounda) ? i : splita
         i += 1
     }
     while j < b.hi {
-        let qHat = tb + fb[j], r = qb[j + 1] / qHat
-        qNextb[j] = qHat; fNextb[j] = fb[j] * r
+        let qHat = tb + fb[j], r = qb[j + 1] / qHat, fHat = fb[j] * r
+        qNextb[j] = qHat; fNextb[j] = fHat
         tb = tb * r - taub; pivotsb[j + 1] = tb; dminb = min(dminb, tb)
+        splitb = DQDSProblem.negligible(fHat, qHat, bound: boundb) ? j : splitb
         j += 1
     }
     qNexta[a.hi] = ta
     qNextb[b.hi] = tb
-    return (dmina, dminb)
+    return ((dmina, splita), (dminb, splitb))
 }
 
 /// Singular values of the upper bidiagonal `d[0..<n]`, `e[0..<n-1]`, ascending into `values`,
@@ -300,7 +328,10 @@ func bidiagonalSingularValues(_ d: UnsafePointer<Double>, _ e: UnsafePointer<Dou
                               work: UnsafeMutablePointer<Double>, values: UnsafeMutablePointer<Double>) -> Int32 {
     var p = DQDSProblem(d: d, e: e, count: n, work: work, output: values)
     var wanted = p.prepare()
-    while wanted { wanted = p.accept(dmin: transform(p)) }
+    while wanted {
+        let result = transform(p)
+        wanted = p.accept(dmin: result.dmin, split: result.split)
+    }
     p.finish()
     return p.info
 }
@@ -316,12 +347,18 @@ func bidiagonalSingularValues(_ d1: UnsafePointer<Double>, _ e1: UnsafePointer<D
     var b = DQDSProblem(d: d2, e: e2, count: n, work: work.1, output: values.1)
     var wantsA = a.prepare(), wantsB = b.prepare()
     while wantsA && wantsB {
-        let (dminA, dminB) = transform(a, b)
-        wantsA = a.accept(dmin: dminA)
-        wantsB = b.accept(dmin: dminB)
+        let (resultA, resultB) = transform(a, b)
+        wantsA = a.accept(dmin: resultA.dmin, split: resultA.split)
+        wantsB = b.accept(dmin: resultB.dmin, split: resultB.split)
     }
-    while wantsA { wantsA = a.accept(dmin: transform(a)) }
-    while wantsB { wantsB = b.accept(dmin: transform(b)) }
+    while wantsA {
+        let result = transform(a)
+        wantsA = a.accept(dmin: result.dmin, split: result.split)
+    }
+    while wantsB {
+        let result = transform(b)
+        wantsB = b.accept(dmin: result.dmin, split: result.split)
+    }
     a.finish()
     b.finish()
     return (a.info, b.info)
