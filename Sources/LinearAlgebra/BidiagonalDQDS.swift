@@ -247,16 +247,35 @@ struct DQDSProblem {
     }
 }
 
-/// One dqds transform of `p.lo...p.hi` with shift `p.tau`; returns the smallest pivot and the
-/// last `i` whose new `f̂ᵢ` is negligible (``DQDSProblem/negligible(_:_:bound:)``), or −1.
-@inline(__always)
-private func transform(_ p: DQDSProblem) -> (dmin: Double, split: Int) {
-    let (q, f, qNext, fNext, pivots) = p.arrays
-    let tau = p.tau, bound = p.splitBound
-    var t = q[p.lo] - tau
-    var dmin = t, split = -1
-    pivots[p.lo] = t
-    for i in p.lo..<p.hi {
+/// One dqds transform of `p.lo...p.hi` with shift `p.tau`, advanced one step at a time; it
+/// tracks the smallest pivot and the last `i` whose new `f̂ᵢ` is negligible
+/// (``DQDSProblem/negligible(_:_:bound:)``), −1 if none.
+private struct Transform {
+    let q, f, qNext, fNext, pivots: UnsafeMutablePointer<Double>
+    let tau, bound: Double
+    let hi: Int
+    /// Next step and the running pivot.
+    var i: Int
+    var t: Double
+    var dmin: Double
+    var split = -1
+
+    @inline(__always)
+    init(_ p: DQDSProblem) {
+        (q, f, qNext, fNext, pivots) = p.arrays
+        tau = p.tau
+        bound = p.splitBound
+        hi = p.hi
+        i = p.lo
+        t = q[p.lo] - tau
+        dmin = t
+        pivots[p.lo] = t
+    }
+
+    var remaining: Int { hi - i }
+
+    @inline(__always)
+    mutating func step() {
         let qHat = t + f[i]
         let r = q[i + 1] / qHat
         let fHat = f[i] * r
@@ -266,59 +285,37 @@ private func transform(_ p: DQDSProblem) -> (dmin: Double, split: Int) {
         pivots[i + 1] = t
         dmin = min(dmin, t)
         split = DQDSProblem.negligible(fHat, qHat, bound: bound) ? i : split
+        i += 1
     }
-    qNext[p.hi] = t
-    return (dmin, split)
+
+    /// Stores the last pivot as `q̂[hi]`; returns (smallest pivot, split index).
+    @inline(__always)
+    func finish() -> (dmin: Double, split: Int) {
+        qNext[hi] = t
+        return (dmin, split)
+    }
+}
+
+/// One transform on its own.
+@inline(__always)
+private func transform(_ p: DQDSProblem) -> (dmin: Double, split: Int) {
+    var x = Transform(p)
+    while x.remaining > 0 { x.step() }
+    return x.finish()
 }
 
 /// Two transforms in one loop, so the CPU overlaps their dependency chains (the split tracking
 /// rides along off the chain); each gets exactly the arithmetic of ``transform(_:)``.
 @inline(__always)
 private func transform(_ a: DQDSProblem, _ b: DQDSProblem) -> ((dmin: Double, split: Int), (dmin: Double, split: Int)) {
-    let (qa, fa, qNexta, fNexta, pivotsa) = a.arrays, (qb, fb, qNextb, fNextb, pivotsb) = b.arrays
-    let taua = a.tau, taub = b.tau, bounda = a.splitBound, boundb = b.splitBound
-    var ta = qa[a.lo] - taua, tb = qb[b.lo] - taub
-    var dmina = ta, dminb = tb, splita = -1, splitb = -1
-    pivotsa[a.lo] = ta
-    pivotsb[b.lo] = tb
-    let common = min(a.hi - a.lo, b.hi - b.lo)
-    var i = a.lo, j = b.lo
-    for _ in 0..<common {
-        let qHata = ta + fa[i], qHatb = tb + fb[j]
-        let ra = qa[i + 1] / qHata, rb = qb[j + 1] / qHatb
-        let fHata = fa[i] * ra, fHatb = fb[j] * rb
-        qNexta[i] = qHata
-        qNextb[j] = qHatb
-        fNexta[i] = fHata
-        fNextb[j] = fHatb
-        ta = ta * ra - taua
-        tb = tb * rb - taub
-        pivotsa[i + 1] = ta
-        pivotsb[j + 1] = tb
-        dmina = min(dmina, ta)
-        dminb = min(dminb, tb)
-        splita = DQDSProblem.negligible(fHata, qHata, bound: bounda) ? i : splita
-        splitb = DQDSProblem.negligible(fHatb, qHatb, bound: boundb) ? j : splitb
-        i += 1
-        j += 1
+    var x = Transform(a), y = Transform(b)
+    for _ in 0..<min(x.remaining, y.remaining) {
+        x.step()
+        y.step()
     }
-    while i < a.hi {
-        let qHat = ta + fa[i], r = qa[i + 1] / qHat, fHat = fa[i] * r
-        qNexta[i] = qHat; fNexta[i] = fHat
-        ta = ta * r - taua; pivotsa[i + 1] = ta; dmina = min(dmina, ta)
-        splita = DQDSProblem.negligible(fHat, qHat, bound: bounda) ? i : splita
-        i += 1
-    }
-    while j < b.hi {
-        let qHat = tb + fb[j], r = qb[j + 1] / qHat, fHat = fb[j] * r
-        qNextb[j] = qHat; fNextb[j] = fHat
-        tb = tb * r - taub; pivotsb[j + 1] = tb; dminb = min(dminb, tb)
-        splitb = DQDSProblem.negligible(fHat, qHat, bound: boundb) ? j : splitb
-        j += 1
-    }
-    qNexta[a.hi] = ta
-    qNextb[b.hi] = tb
-    return ((dmina, splita), (dminb, splitb))
+    while x.remaining > 0 { x.step() }
+    while y.remaining > 0 { y.step() }
+    return (x.finish(), y.finish())
 }
 
 /// Singular values of the upper bidiagonal `d[0..<n]`, `e[0..<n-1]`, ascending into `values`,
