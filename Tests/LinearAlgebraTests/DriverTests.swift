@@ -141,6 +141,27 @@ import Testing
         }
     }
 
+    /// Extreme scales: σ(cA) = |c| σ(A). The reflectors and dqds scale by the largest entry, so
+    /// 1e±300 neither overflows nor underflows; relative agreement to `10 max(m, n) ε` with the
+    /// unscaled result (the scaling by a power of ten itself rounds each entry once).
+    @Test(arguments: [1e300, 1e-300, -1e150])
+    func extremeScalesAreExact(factor: Double) {
+        let batch = gaussianBatch(count: 6, rows: 32, columns: 16, seed: 21)
+        var scaled = batch
+        scaled.elements = batch.elements.map { $0 * factor }
+        for driver in [Diagonalisation.SingularDriver.householderDQDS, .householderDbdsqr] {
+            let reference = Diagonalisation.singularValues(batch, threads: 1, driver: driver)
+            let big = Diagonalisation.singularValues(scaled, threads: 1, driver: driver)
+            #expect(big.isComplete, "\(driver.rawValue) × \(factor)")
+            for k in 0..<batch.count {
+                let largest = reference[k].last!
+                for (x, y) in zip(big[k], reference[k]) {
+                    #expect(abs(x / abs(factor) - y) <= 10 * 32 * eps * largest, "\(driver.rawValue) × \(factor) matrix \(k)")
+                }
+            }
+        }
+    }
+
     /// The pair path interleaves two dqds problems and two bidiagonalisations in SIMD lanes:
     /// with 3 threads the chunks pair the matrices differently from 1 thread, and a matrix alone
     /// must get the same bits as in a pair.
