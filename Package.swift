@@ -2,11 +2,12 @@
 import PackageDescription
 import Foundation
 
-/// AVX2 for the SIMD<Double> kernels of the simulators and the fit's Monte Carlo, only where
-/// the building CPU has every instruction set `-target-cpu haswell` assumes (these machines and
-/// CI are AMD EPYC with them): elsewhere (ARM, older x86) the baseline build runs. Swift does not contract a·b + c to FMA,
+/// AVX2 for the SIMD<Double> kernels (simulators, the fit's Monte Carlo, LinearAlgebra's
+/// lane-parallel small SVDs), only where the building CPU has every instruction set
+/// `-target-cpu haswell` assumes (these machines and CI are AMD EPYC with them): elsewhere (ARM,
+/// older x86) the baseline build runs. Swift does not contract a·b + c to FMA,
 /// so results are bit-identical either way.
-let simulationSettings: [SwiftSetting] = {
+let haswellSettings: [SwiftSetting] = {
     let haswell = ["avx2", "fma", "bmi1", "bmi2", "movbe", "f16c", "lzcnt"]
     guard let cpu = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
           let flags = cpu.split(separator: "\n").first(where: { $0.hasPrefix("flags") }).map({ Set($0.split(separator: " ").map(String.init)) }),
@@ -35,11 +36,11 @@ let package = Package(
         .systemLibrary(name: "CLAPACK", providers: [.apt(["liblapacke-dev", "libopenblas-dev"])]),
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "HDF5", dependencies: ["CHDF5"], exclude: ["README.md"]),
-        .target(name: "LinearAlgebra", dependencies: ["CLAPACK"], exclude: ["README.md"]),
+        .target(name: "LinearAlgebra", dependencies: ["CLAPACK"], exclude: ["README.md"], swiftSettings: haswellSettings),
         .target(name: "Simulation", dependencies: [.product(name: "Numerics", package: "swift-numerics")], exclude: ["README.md"],
-                swiftSettings: simulationSettings),
+                swiftSettings: haswellSettings),
         .target(name: "Fitting", dependencies: [.product(name: "Numerics", package: "swift-numerics")], exclude: ["README.md"],
-                swiftSettings: simulationSettings),
+                swiftSettings: haswellSettings),
         .target(name: "LanguageModel", dependencies: ["LinearAlgebra", "Simulation"], exclude: ["README.md"]),
         .target(name: "WeightImport", dependencies: ["CZlib"], exclude: ["README.md"]),
         .target(name: "Spectra", dependencies: ["LinearAlgebra", "Fitting"], exclude: ["README.md"]),

@@ -17,9 +17,22 @@ protocol BatchSolver: ~Copyable, SendableMetatype {
     /// Must give the same results as two calls of `solve`. Default: two calls of `solve`.
     mutating func solvePair(_ first: UnsafePointer<Double>, _ second: UnsafePointer<Double>,
                             values firstValues: UnsafeMutablePointer<Double>, _ secondValues: UnsafeMutablePointer<Double>) -> (Int32, Int32)
+
+    /// Solves four problems without vectors (e.g. in the four lanes of a `SIMD4`). Must give the
+    /// same results as four calls of `solve`. Default: two calls of `solvePair`.
+    mutating func solveQuad(_ matrices: Quad<UnsafePointer<Double>>, values: Quad<UnsafeMutablePointer<Double>>) -> Quad<Int32>
 }
 
+/// Four values of one type, one per problem of a ``BatchSolver/solveQuad(_:values:)`` call.
+typealias Quad<T> = (T, T, T, T)
+
 extension BatchSolver where Self: ~Copyable {
+    mutating func solveQuad(_ matrices: Quad<UnsafePointer<Double>>, values: Quad<UnsafeMutablePointer<Double>>) -> Quad<Int32> {
+        let (first, second) = solvePair(matrices.0, matrices.1, values: values.0, values.1)
+        let (third, fourth) = solvePair(matrices.2, matrices.3, values: values.2, values.3)
+        return (first, second, third, fourth)
+    }
+
     mutating func solvePair(_ first: UnsafePointer<Double>, _ second: UnsafePointer<Double>,
                             values firstValues: UnsafeMutablePointer<Double>, _ secondValues: UnsafeMutablePointer<Double>) -> (Int32, Int32) {
         (solve(first, values: firstValues, vectors: nil), solve(second, values: secondValues, vectors: nil))
@@ -100,7 +113,7 @@ enum BatchRunner {
                             vectors: vectorSize > 0 ? vectorsOut.baseAddress : nil)
 
                         // Solves matrices `range` with one solver; chunks write disjoint rows.
-                        // Without vectors, finite matrices go to the solver two at a time.
+                        // Without vectors, finite matrices go to the solver four or two at a time.
                         @Sendable func solveChunk(_ range: Range<Int>) {
                             var solver = makeSolver()
                             func record(_ k: Int, _ info: Int32) {
@@ -119,7 +132,16 @@ enum BatchRunner {
                                     continue
                                 }
                                 let next = matrix + size
-                                if buffers.vectors == nil, k + 1 < range.upperBound, allFinite(next, count: size) {
+                                if buffers.vectors == nil, k + 3 < range.upperBound, allFinite(next, count: 3 * size) {
+                                    let v = buffers.values + k * levels
+                                    let info = solver.solveQuad((matrix, next, next + size, next + 2 * size),
+                                                                values: (v, v + levels, v + 2 * levels, v + 3 * levels))
+                                    record(k, info.0)
+                                    record(k + 1, info.1)
+                                    record(k + 2, info.2)
+                                    record(k + 3, info.3)
+                                    k += 4
+                                } else if buffers.vectors == nil, k + 1 < range.upperBound, allFinite(next, count: size) {
                                     let (first, second) = solver.solvePair(matrix, next, values: buffers.values + k * levels,
                                                                            buffers.values + (k + 1) * levels)
                                     record(k, first)

@@ -24,16 +24,29 @@ extension Diagonalisation {
     public enum SingularDriver: String, Sendable, CaseIterable {
         /// LAPACK `dgesdd` (`dgebrd` + `dbdsdc`).
         case dgesdd
-        /// Householder bidiagonalisation in Swift + LAPACK `dbdsqr` (dqds); fastest for small
-        /// matrices (see ``SmallSingularValueSolver``).
+        /// Householder bidiagonalisation in Swift + LAPACK `dbdsqr` (dqds, `dlasq1`) (see
+        /// ``SmallSingularValueSolver``).
         case householderDbdsqr = "householder_dbdsqr"
+        /// Householder bidiagonalisation + dqds, both in Swift, two matrices interleaved; fastest
+        /// for small matrices (see ``SmallSingularValueSolver``, ``DQDSProblem``).
+        case householderDQDS = "householder_dqds"
+        /// Two-block QR (halves factorised concurrently when threads allow), `dtpqrt`, `dgebrd`,
+        /// `dbdsqr`, for clearly rectangular matrices (max ≥ 2 min; see
+        /// ``SplitQRSingularValueSolver``; other shapes fall back to `dgesdd`). Bit-identical for
+        /// any thread count.
+        case tsqrDbdsqr = "tsqr_dbdsqr"
 
         public var routine: String {
             switch self {
             case .dgesdd: SingularValueSolver.routine
             case .householderDbdsqr: SmallSingularValueSolver.routine
+            case .householderDQDS: SmallSingularValueSolver.dqdsRoutine
+            case .tsqrDbdsqr: SplitQRSingularValueSolver.routine
             }
         }
+
+        /// The Swift small-matrix paths (failures there are retried with `dgesdd`).
+        public var isSwiftReduction: Bool { self == .householderDbdsqr || self == .householderDQDS }
     }
 
     /// Largest dimension for which the Swift Householder reductions are chosen automatically:
@@ -46,10 +59,11 @@ extension Diagonalisation {
         order <= smallMatrixDimension ? .householderQL : .dsyevd
     }
 
-    /// The default singular-value driver: Householder path for min(m, n) ≤
+    /// The default singular-value driver: Householder + Swift dqds for min(m, n) ≤
     /// ``smallMatrixDimension``, else `dgesdd`.
     public static func defaultSingularDriver(rows: Int, columns: Int) -> SingularDriver {
-        min(rows, columns) <= smallMatrixDimension ? .householderDbdsqr : .dgesdd
+        if min(rows, columns) <= smallMatrixDimension { return .householderDQDS }
+        return SplitQRSingularValueSolver.applies(rows: rows, columns: columns) ? .tsqrDbdsqr : .dgesdd
     }
 
     /// Eigenvalues of each symmetric matrix of `batch` (lower triangle read), ascending, by
@@ -99,11 +113,26 @@ extension Diagonalisation {
     /// ``singularValues(_:threads:)``.
     public static func singularValues(_ batch: MatrixBatch, threads: Int, driver: SingularDriver,
                                       scheduling: Scheduling = .reproducible) -> SpectrumBatch {
-        guard driver == .householderDbdsqr else { return singularValues(batch, threads: threads, scheduling: scheduling) }
         let (m, n) = (batch.rows, batch.columns)
+        // tsqr_dbdsqr on a matrix that is not clearly rectangular runs dgesdd (and says so in
+        // `routine`).
+        if driver == .tsqrDbdsqr && SplitQRSingularValueSolver.applies(rows: m, columns: n) {
+            // Threads a worker may use for the two QR halves: those no other matrix occupies
+            // (none in the threaded-BLAS regime, where OpenBLAS itself uses them).
+            let threadedBLAS = scheduling == .threadedBLASForFewLargeMatrices && batch.count < threads
+                && max(m, n) >= BatchRunner.largeMatrixDimension
+            let inner = threadedBLAS ? 1 : max(1, threads / max(1, min(threads, batch.count)))
+            let output = BatchRunner.run(batch, levels: min(m, n), vectorSize: 0, threads: threads,
+                                         largestDimension: max(m, n), scheduling: scheduling) {
+                SplitQRSingularValueSolver(rows: m, columns: n, innerThreads: inner)
+            }
+            return SpectrumBatch(count: batch.count, levels: min(m, n), values: output.values, status: output.status, routine: driver.routine)
+        }
+        guard driver.isSwiftReduction else { return singularValues(batch, threads: threads, scheduling: scheduling) }
+        let swiftDQDS = driver == .householderDQDS
         let output = BatchRunner.run(batch, levels: min(m, n), vectorSize: 0, threads: threads,
                                      largestDimension: max(m, n), scheduling: scheduling) {
-            SmallSingularValueSolver(rows: m, columns: n)
+            SmallSingularValueSolver(rows: m, columns: n, swiftDQDS: swiftDQDS)
         }
         return SpectrumBatch(count: batch.count, levels: min(m, n), values: output.values, status: output.status, routine: driver.routine)
     }

@@ -54,7 +54,7 @@ public enum DiagonaliseStage {
                                                  : Diagonalisation.SingularDriver(rawValue: config.driver)!
             spectrum = Diagonalisation.singularValues(batch, threads: threads, driver: driver, scheduling: scheduling)
             drivers = Array(repeating: spectrum.routine, count: spectrum.count)
-            if driver == .householderDbdsqr {
+            if driver.isSwiftReduction {
                 retryFailures(&spectrum, &drivers, batch: batch) {
                     Diagonalisation.singularValues($0, threads: threads, driver: .dgesdd, scheduling: scheduling)
                 }

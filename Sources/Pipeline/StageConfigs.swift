@@ -91,12 +91,13 @@ public struct SnapshotConfig: Sendable, Equatable {
 /// Configuration of `diagonalise`.
 public struct DiagonaliseConfig: Sendable, Equatable {
     public static let quantities = ["singular_values", "eigenvalues"]
-    public static let drivers = ["auto", "householder_ql", "dsyevd", "dsyevr", "householder_dbdsqr", "dgesdd"]
+    public static let drivers = ["auto", "householder_ql", "dsyevd", "dsyevr", "householder_dbdsqr", "householder_dqds", "tsqr_dbdsqr", "dgesdd"]
     /// Singular values (any matrix) or eigenvalues (symmetric matrices).
     public var quantity = "singular_values"
-    /// "auto": the Swift Householder reduction + QL (eigen) or `dbdsqr` (singular) for matrices up to
+    /// "auto": the Swift Householder reduction + QL (eigen) or Swift dqds (singular) for matrices up to
     /// `Diagonalisation.smallMatrixDimension`, else dsyevd/dgesdd (dsyevd when vectors are
-    /// wanted); or one driver by name.
+    /// wanted; singular values of a matrix with max ≥ 2 min take the two-block QR
+    /// `tsqr_dbdsqr`); or one driver by name.
     public var driver = "auto"
     /// Also write eigenvectors (eigenvalues with dsyevd or dsyevr only).
     public var vectors = false
@@ -112,7 +113,7 @@ public struct DiagonaliseConfig: Sendable, Equatable {
         vectors = try r.bool("vectors", default: vectors)
         threadedBLAS = try r.bool("threaded_blas", default: threadedBLAS)
         try r.finish()
-        let eigen = ["auto", "dsyevd", "dsyevr", "householder_ql"], singular = ["auto", "dgesdd", "householder_dbdsqr"]
+        let eigen = ["auto", "dsyevd", "dsyevr", "householder_ql"], singular = ["auto", "dgesdd", "householder_dbdsqr", "householder_dqds", "tsqr_dbdsqr"]
         try r.require((quantity == "eigenvalues" ? eigen : singular).contains(driver), "driver",
                       "\"\(driver)\" does not compute \(quantity); use one of \((quantity == "eigenvalues" ? eigen : singular).joined(separator: ", "))")
         try r.require(!vectors || (quantity == "eigenvalues" && driver != "householder_ql"), "vectors",

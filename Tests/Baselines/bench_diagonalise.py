@@ -18,9 +18,9 @@ import numpy as np
 CASES = {
     # name: (kind, count, rows, cols, drivers)
     "tiny_eigen": ("eigen", 100_000, 10, 10, ["householder_ql", "dsyevd"]),
-    "tiny_svd": ("singular", 10_000, 32, 16, ["householder_dbdsqr", "dgesdd"]),
+    "tiny_svd": ("singular", 10_000, 32, 16, ["householder_dqds", "householder_dbdsqr", "dgesdd"]),
     "large_eigen": ("eigen", 10, 1024, 1024, ["dsyevd", "dsyevr"]),
-    "large_svd": ("singular", 1, 1536, 384, ["dgesdd"]),
+    "large_svd": ("singular", 1, 1536, 384, ["tsqr_dbdsqr", "dgesdd"]),
 }
 
 def best_of(f, repeats):
