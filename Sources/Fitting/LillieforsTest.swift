@@ -32,7 +32,7 @@ public struct LillieforsTest: Sendable, Equatable, Codable {
     /// Tests raw spacings S_i (any scale) against P_β after dividing them by their mean.
     ///
     /// Preconditions: n ≥ 2 finite spacings ≥ 0 with a positive mean; β ∈ {1, 2, 4};
-    /// replicas ≥ 1. O(R · n log n): R = 1000 and n = 3000 take about a second in release.
+    /// replicas ≥ 1. O(R · n log n); for β = 1, O(R · n): R = 1000 and n = 3000 take ≈ 0.08 s of CPU.
     public init(spacings: [Double], beta: Int, replicas: Int = 1000,
                 using generator: inout some RandomNumberGenerator) {
         precondition(spacings.count >= 2, "LillieforsTest needs at least 2 spacings, got \(spacings.count)")
