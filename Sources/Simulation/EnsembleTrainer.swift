@@ -70,24 +70,41 @@ public struct EnsembleTrainer<Model: EnsembleModel>: Sendable {
         for index in firstIndex..<schedule.steps.count {
             let start = schedule.steps[index - 1]
             let count = schedule.steps[index] - start
+            let width = max(1, model.seedGroupWidth)
             statuses.withUnsafeMutableBufferPointer { statusBuffer in
                 let statusBase = statusBuffer.baseAddress!
-                forEachSeed(states: &states) { seed, state in
-                    guard statusBase[seed].isOK else { return }
-                    statusBase[seed] = model.advance(seed: seed, state: state, from: start, count: count)
+                forEachBlock(states: &states) { range, base in
+                    // The block's live seeds in groups of `width` (seeds in SIMD lanes); a seed's
+                    // result does not depend on its group, so neither does it on the threads.
+                    let live = range.filter { statusBase[$0].isOK }
+                    for first in stride(from: 0, to: live.count, by: width) {
+                        let group = Array(live[first..<min(first + width, live.count)])
+                        let views = group.map { UnsafeMutableBufferPointer(start: base + $0 * size, count: size) }
+                        let results = width == 1
+                            ? [model.advance(seed: group[0], state: views[0], from: start, count: count)]
+                            : model.advance(seeds: group, states: views, from: start, count: count)
+                        for (seed, status) in zip(group, results) { statusBase[seed] = status }
+                    }
                 }
             }
             try record(snapshot(index: index, states: states, statuses: statuses))
         }
     }
 
+    /// Measures every seed, seeds split over the threads like training (each measurement
+    /// depends only on its seed's state).
     private func snapshot(index: Int, states: [Double], statuses: [SeedStatus]) -> EnsembleSnapshot {
         let size = model.stateSize
         var measurements = [Measurement](repeating: Measurement(loss: 0, gradientNorm: 0), count: seeds)
+        let blocks = min(threads, seeds)
         states.withUnsafeBufferPointer { all in
-            for seed in 0..<seeds {
-                let state = UnsafeBufferPointer(rebasing: all[(seed * size)..<((seed + 1) * size)])
-                measurements[seed] = model.measure(seed: seed, state: state)
+            measurements.withUnsafeMutableBufferPointer { out in
+                let base = all.baseAddress!, results = out.baseAddress!
+                concurrentBlocks(blocks) { block in
+                    for seed in (seeds * block / blocks)..<(seeds * (block + 1) / blocks) {
+                        results[seed] = model.measure(seed: seed, state: UnsafeBufferPointer(start: base + seed * size, count: size))
+                    }
+                }
             }
         }
         return EnsembleSnapshot(index: index, step: schedule.steps[index], states: states,
@@ -99,14 +116,22 @@ public struct EnsembleTrainer<Model: EnsembleModel>: Sendable {
     private func forEachSeed(states: inout [Double],
                              _ body: (Int, UnsafeMutableBufferPointer<Double>) -> Void) {
         let size = model.stateSize
+        forEachBlock(states: &states) { range, base in
+            for seed in range {
+                body(seed, UnsafeMutableBufferPointer(start: base + seed * size, count: size))
+            }
+        }
+    }
+
+    /// Calls `body(range, base)` for `threads` contiguous blocks of seeds concurrently, `base`
+    /// pointing at seed 0's state. Blocks touch disjoint memory.
+    private func forEachBlock(states: inout [Double],
+                              _ body: (Range<Int>, UnsafeMutablePointer<Double>) -> Void) {
         let blocks = min(threads, seeds)
         states.withUnsafeMutableBufferPointer { all in
             let base = all.baseAddress!
             concurrentBlocks(blocks) { block in
-                let range = (seeds * block / blocks)..<(seeds * (block + 1) / blocks)
-                for seed in range {
-                    body(seed, UnsafeMutableBufferPointer(start: base + seed * size, count: size))
-                }
+                body((seeds * block / blocks)..<(seeds * (block + 1) / blocks), base)
             }
         }
     }

@@ -47,6 +47,42 @@ struct TanhNetworkTests {
         #expect(TanhNetwork.tanh(.nan).isNaN)
     }
 
+    /// The SIMD4 tanh of the lane kernel repeats the scalar one's operations: bit-identical in
+    /// every lane, on the same grid, the special values and NaN (which must not be clamped).
+    @Test func laneTanhIsTheScalarTanhInEveryLane() {
+        var arguments = (-250_000...250_000).map { Double($0) * 1e-4 }
+        arguments += [1e-300, -1e-300, 1e-20, 3e-9, 0.17328679513998632, 19.9, 20, 20.1, 40, 1e10, .infinity, -.infinity, -0.0]
+        while arguments.count % 4 != 0 { arguments.append(0.5) }
+        var mismatches = 0
+        for i in stride(from: 0, to: arguments.count, by: 4) {
+            let lanes = TanhNetwork.tanh(SIMD4(arguments[i], arguments[i + 1], arguments[i + 2], arguments[i + 3]))
+            for t in 0..<4 where lanes[t].bitPattern != TanhNetwork.tanh(arguments[i + t]).bitPattern { mismatches += 1 }
+        }
+        #expect(mismatches == 0)
+        let nan = TanhNetwork.tanh(SIMD4(.nan, -.nan, 1, .nan))
+        #expect(nan[0].isNaN && nan[1].isNaN && nan[3].isNaN && nan[2] == TanhNetwork.tanh(1))
+    }
+
+    /// Seeds trained four to a group (the lane kernel), in any grouping and order, end exactly
+    /// where each trains alone: a seed's result does not depend on its companions.
+    @Test func aSeedsResultDoesNotDependOnItsLaneGroup() {
+        let c = tanhConfig(k: 5, l: 11, batch: 3, batches: 7, alpha: 0.7, width: 1)   // remainders in K, L and |B|
+        let model = TanhNetwork(config: c, runSeed: 9, seeds: 6, threads: 1)
+        let alone = (0..<6).map { seed -> [Double] in
+            var w = initialWeights(model, seed: seed)
+            #expect(advance(model, seed: seed, weights: &w, from: 3, count: 40) == .ok)
+            return w
+        }
+        for group in [[5, 0, 3, 1], [2, 4], [1, 2, 3]] {
+            var states = group.map { initialWeights(model, seed: $0) }
+            let statuses = states.withUnsafeMutableBufferPointers { views in
+                model.advance(seeds: group, states: views, from: 3, count: 40)
+            }
+            #expect(statuses == Array(repeating: .ok, count: group.count))
+            for (i, seed) in group.enumerated() { #expect(states[i] == alone[seed], "seed \(seed) in \(group)") }
+        }
+    }
+
     /// Per-sample gradients G_n and the full gradient against central differences of ℓ_n and of
     /// the training loss, at a random W (σ_W = 1, so tanh is neither linear nor saturated).
     /// h = 1e-5: truncation h²/6·|∂³ℓ| with |∂³ℓ| ≲ (Σ|Z|)²·max|Z_k|³ ≲ 10 gives ≲ 2e-10; rounding
