@@ -259,7 +259,7 @@ public struct TanhNetwork: EnsembleModel {
         // Lanes still training; spare lanes count as stopped from the start.
         var stopped = SIMDMask<SIMD4<Int64>>(repeating: false)
         for t in live..<4 { stopped[t] = true }
-        let capacity = k * l + batch * l + k + batch + k * batch + batch
+        let capacity = k * l + batch * l + k + batch + 2 * k * batch
         withUnsafeTemporaryAllocation(of: SIMD4<Double>.self, capacity: capacity) { scratch in
             let wT = scratch.baseAddress!, xT = wT + k * l, zT = xT + batch * l
             let yT = zT + k, act = yT + batch, coefficients = act + k * batch
@@ -280,7 +280,7 @@ public struct TanhNetwork: EnsembleModel {
                     yT[n] = SIMD4(y0[first &+ n], y1[first &+ n], y2[first &+ n], y3[first &+ n])
                 }
                 forwardLanes(wT, xT, into: act, k: k, l: l, batch: batch)
-                for i in 0..<(k &* batch) { act[i] = tanh(act[i]) }
+                tanhInPlace(act, k &* batch)
                 var loss = SIMD4<Double>()
                 for n in 0..<batch {
                     var output = SIMD4<Double>()
@@ -305,18 +305,31 @@ public struct TanhNetwork: EnsembleModel {
                     if all(stopped) { return }
                 }
                 let zero = SIMD4<Double>()
-                for a in 0..<k {
-                    for n in 0..<batch {
-                        coefficients[n] = (scale * act[a &* batch &+ n]).replacing(with: zero, where: stopped)
-                    }
-                    subtractCombinationLanes(coefficients, xT, count: batch, from: wT + a &* l, l)
+                for i in 0..<(k &* batch) {
+                    coefficients[i] = (scale * act[i]).replacing(with: zero, where: stopped)
                 }
+                updateLanes(wT, coefficients, xT, k: k, l: l, batch: batch)
                 b += 1
                 if b == batches { b = 0 }
             }
             for t in 0..<live where !stopped[t] { writeBack(t) }
         }
         return Array(statuses[0..<live])
+    }
+
+    /// x_i ← tanh x_i for `count` lane vectors, four at a time as one SIMD16 (bit-identical).
+    @inline(__always)
+    static func tanhInPlace(_ x: UnsafeMutablePointer<SIMD4<Double>>, _ count: Int) {
+        var i = 0
+        while i &+ 4 <= count {
+            let raw = UnsafeMutableRawPointer(x + i)
+            raw.storeBytes(of: tanh(raw.load(as: SIMD16<Double>.self)), as: SIMD16<Double>.self)
+            i &+= 4
+        }
+        while i < count {
+            x[i] = tanh(x[i])
+            i &+= 1
+        }
     }
 
     /// act[a·|B| + n] = Σ_j w[a·L + j] x[n·L + j] for every row a < K and sample n < |B|, lane by
@@ -333,11 +346,19 @@ public struct TanhNetwork: EnsembleModel {
                 let x0 = x + n &* l, x1 = x0 + l, x2 = x1 + l, x3 = x2 + l
                 var s0 = SIMD4<Double>(), s1 = SIMD4<Double>(), s2 = SIMD4<Double>(), s3 = SIMD4<Double>()
                 var t0 = SIMD4<Double>(), t1 = SIMD4<Double>(), t2 = SIMD4<Double>(), t3 = SIMD4<Double>()
-                for j in 0..<l {
+                var j = 0
+                while j < l {   // two j per iteration where possible: fewer loop instructions
                     let u = wa[j], v = wb[j]
                     let p0 = x0[j], p1 = x1[j], p2 = x2[j], p3 = x3[j]
-                    s0 += u * p0; s1 += u * p1; s2 += u * p2; s3 += u * p3
-                    t0 += v * p0; t1 += v * p1; t2 += v * p2; t3 += v * p3
+                    s0.addProduct(u, p0); s1.addProduct(u, p1); s2.addProduct(u, p2); s3.addProduct(u, p3)
+                    t0.addProduct(v, p0); t1.addProduct(v, p1); t2.addProduct(v, p2); t3.addProduct(v, p3)
+                    j &+= 1
+                    guard j < l else { break }
+                    let u1 = wa[j], v1 = wb[j]
+                    let q0 = x0[j], q1 = x1[j], q2 = x2[j], q3 = x3[j]
+                    s0.addProduct(u1, q0); s1.addProduct(u1, q1); s2.addProduct(u1, q2); s3.addProduct(u1, q3)
+                    t0.addProduct(v1, q0); t1.addProduct(v1, q1); t2.addProduct(v1, q2); t3.addProduct(v1, q3)
+                    j &+= 1
                 }
                 let ra = act + (a &* batch &+ n), rb = ra + batch
                 ra[0] = s0; ra[1] = s1; ra[2] = s2; ra[3] = s3
@@ -360,32 +381,44 @@ public struct TanhNetwork: EnsembleModel {
     @inline(__always)
     static func dotLanes(_ a: UnsafePointer<SIMD4<Double>>, _ b: UnsafePointer<SIMD4<Double>>, _ n: Int) -> SIMD4<Double> {
         var sum = SIMD4<Double>()
-        for j in 0..<n { sum += a[j] * b[j] }
+        for j in 0..<n { sum.addProduct(a[j], b[j]) }
         return sum
     }
 
-    /// y ← y − Σ_i c_i x_i over n lane vectors for `count` rows x_i = x + i·n, subtracted in
-    /// order i = 0, 1, … for each element. The first four coefficients stay in registers.
+    /// w[a·L + j] ← w[a·L + j] − Σ_n c[a·|B| + n] x[n·L + j] for every row a < K, subtracted
+    /// in order n = 0, 1, … for each element. For |B| = 4 two rows per pass with their eight
+    /// coefficients in registers (six loads, two stores per sixteen multiply–subtracts).
     @inline(__always)
-    static func subtractCombinationLanes(_ c: UnsafePointer<SIMD4<Double>>, _ x: UnsafePointer<SIMD4<Double>>, count: Int,
-                                         from y: UnsafeMutablePointer<SIMD4<Double>>, _ n: Int) {
-        if count == 4 {
-            let c0 = c[0], c1 = c[1], c2 = c[2], c3 = c[3]
-            let x0 = x, x1 = x0 + n, x2 = x1 + n, x3 = x2 + n
-            for j in 0..<n {
-                var v = y[j]
-                v -= c0 * x0[j]
-                v -= c1 * x1[j]
-                v -= c2 * x2[j]
-                v -= c3 * x3[j]
-                y[j] = v
+    static func updateLanes(_ w: UnsafeMutablePointer<SIMD4<Double>>, _ c: UnsafePointer<SIMD4<Double>>,
+                            _ x: UnsafePointer<SIMD4<Double>>, k: Int, l: Int, batch: Int) {
+        var a = 0
+        if batch == 4 {
+            let x0 = x, x1 = x0 + l, x2 = x1 + l, x3 = x2 + l
+            while a &+ 2 <= k {
+                let ca = c + a &* 4, cb = ca + 4
+                let a0 = -ca[0], a1 = -ca[1], a2 = -ca[2], a3 = -ca[3]
+                let b0 = -cb[0], b1 = -cb[1], b2 = -cb[2], b3 = -cb[3]
+                let wa = w + a &* l, wb = wa + l
+                for j in 0..<l {
+                    let p0 = x0[j], p1 = x1[j], p2 = x2[j], p3 = x3[j]
+                    var u = wa[j], v = wb[j]
+                    u.addProduct(a0, p0); v.addProduct(b0, p0)
+                    u.addProduct(a1, p1); v.addProduct(b1, p1)
+                    u.addProduct(a2, p2); v.addProduct(b2, p2)
+                    u.addProduct(a3, p3); v.addProduct(b3, p3)
+                    wa[j] = u; wb[j] = v
+                }
+                a &+= 2
             }
-            return
         }
-        for j in 0..<n {
-            var v = y[j]
-            for i in 0..<count { v -= c[i] * x[i &* n &+ j] }
-            y[j] = v
+        while a < k {
+            let wa = w + a &* l, ca = c + a &* batch
+            for j in 0..<l {
+                var v = wa[j]
+                for n in 0..<batch { v.addProduct(-ca[n], x[n &* l &+ j]) }
+                wa[j] = v
+            }
+            a &+= 1
         }
     }
 
@@ -431,17 +464,17 @@ public struct TanhNetwork: EnsembleModel {
         let kd = shifted - 0x1.8p52
         let r = (-u - kd * 6.93147180369123816490e-01) - kd * 1.90821492927058770002e-10
         var p = 1.0 / 6227020800
-        p = p * r + 1.0 / 479001600
-        p = p * r + 1.0 / 39916800
-        p = p * r + 1.0 / 3628800
-        p = p * r + 1.0 / 362880
-        p = p * r + 1.0 / 40320
-        p = p * r + 1.0 / 5040
-        p = p * r + 1.0 / 720
-        p = p * r + 1.0 / 120
-        p = p * r + 1.0 / 24
-        p = p * r + 1.0 / 6
-        p = p * r + 0.5
+        p = (1.0 / 479001600).addingProduct(p, r)
+        p = (1.0 / 39916800).addingProduct(p, r)
+        p = (1.0 / 3628800).addingProduct(p, r)
+        p = (1.0 / 362880).addingProduct(p, r)
+        p = (1.0 / 40320).addingProduct(p, r)
+        p = (1.0 / 5040).addingProduct(p, r)
+        p = (1.0 / 720).addingProduct(p, r)
+        p = (1.0 / 120).addingProduct(p, r)
+        p = (1.0 / 24).addingProduct(p, r)
+        p = (1.0 / 6).addingProduct(p, r)
+        p = (0.5).addingProduct(p, r)
         let expm1r = r + (r * r) * p
         let twoToK = Double(bitPattern: (shifted.bitPattern &+ 1023) << 52)
         let m = twoToK * expm1r + (twoToK - 1)
@@ -449,35 +482,44 @@ public struct TanhNetwork: EnsembleModel {
         return Double(signOf: x, magnitudeOf: t)
     }
 
-    /// `tanh` lane by lane: the same operations in the same order on SIMD4, so every lane is
-    /// bit-identical to the scalar function (`TanhNetworkTests`). NaN propagates (the clamp is a
-    /// comparison, not `pointwiseMin`, which would turn NaN into 40).
+    /// `tanh` lane by lane: the same operations in the same order on sixteen lanes (four ymm
+    /// registers, four independent Horner chains in flight: the polynomial's latency, not its
+    /// arithmetic, bounds a loop of SIMD4 calls), so every lane is bit-identical to the scalar
+    /// function (`TanhNetworkTests`). NaN propagates (the clamp is a comparison, not
+    /// `pointwiseMin`, which would turn NaN into 40). Concrete types on purpose: generic SIMD
+    /// comparisons compile to per-lane loops.
     @inline(__always)
-    public static func tanh(_ x: SIMD4<Double>) -> SIMD4<Double> {
-        let sign = SIMD4<UInt64>(repeating: 1 << 63)
-        let bits = unsafeBitCast(x, to: SIMD4<UInt64>.self)
-        var u = 2 * unsafeBitCast(bits & ~sign, to: SIMD4<Double>.self)
-        u.replace(with: 40, where: SIMD4<Double>(repeating: 40) .< u)
+    public static func tanh(_ x: SIMD16<Double>) -> SIMD16<Double> {
+        let sign = SIMD16<UInt64>(repeating: 1 << 63)
+        let bits = unsafeBitCast(x, to: SIMD16<UInt64>.self)
+        var u = 2 * unsafeBitCast(bits & ~sign, to: SIMD16<Double>.self)
+        u.replace(with: 40, where: SIMD16<Double>(repeating: 40) .< u)
         let shifted = -u * 1.4426950408889634 + 0x1.8p52
         let kd = shifted - 0x1.8p52
         let r = (-u - kd * 6.93147180369123816490e-01) - kd * 1.90821492927058770002e-10
-        var p = SIMD4<Double>(repeating: 1.0 / 6227020800)
-        p = p * r + 1.0 / 479001600
-        p = p * r + 1.0 / 39916800
-        p = p * r + 1.0 / 3628800
-        p = p * r + 1.0 / 362880
-        p = p * r + 1.0 / 40320
-        p = p * r + 1.0 / 5040
-        p = p * r + 1.0 / 720
-        p = p * r + 1.0 / 120
-        p = p * r + 1.0 / 24
-        p = p * r + 1.0 / 6
-        p = p * r + 0.5
+        var p = SIMD16<Double>(repeating: 1.0 / 6227020800)
+        p = SIMD16(repeating: 1.0 / 479001600).addingProduct(p, r)
+        p = SIMD16(repeating: 1.0 / 39916800).addingProduct(p, r)
+        p = SIMD16(repeating: 1.0 / 3628800).addingProduct(p, r)
+        p = SIMD16(repeating: 1.0 / 362880).addingProduct(p, r)
+        p = SIMD16(repeating: 1.0 / 40320).addingProduct(p, r)
+        p = SIMD16(repeating: 1.0 / 5040).addingProduct(p, r)
+        p = SIMD16(repeating: 1.0 / 720).addingProduct(p, r)
+        p = SIMD16(repeating: 1.0 / 120).addingProduct(p, r)
+        p = SIMD16(repeating: 1.0 / 24).addingProduct(p, r)
+        p = SIMD16(repeating: 1.0 / 6).addingProduct(p, r)
+        p = SIMD16(repeating: 0.5).addingProduct(p, r)
         let expm1r = r + (r * r) * p
-        let twoToK = unsafeBitCast((unsafeBitCast(shifted, to: SIMD4<UInt64>.self) &+ 1023) &<< 52, to: SIMD4<Double>.self)
+        let twoToK = unsafeBitCast((unsafeBitCast(shifted, to: SIMD16<UInt64>.self) &+ 1023) &<< 52, to: SIMD16<Double>.self)
         let m = twoToK * expm1r + (twoToK - 1)
         let t = -m / (2 + m)
-        return unsafeBitCast((unsafeBitCast(t, to: SIMD4<UInt64>.self) & ~sign) | (bits & sign), to: SIMD4<Double>.self)
+        return unsafeBitCast((unsafeBitCast(t, to: SIMD16<UInt64>.self) & ~sign) | (bits & sign), to: SIMD16<Double>.self)
+    }
+
+    /// Four lanes, through the sixteen-lane function (the other lanes repeat them).
+    @inline(__always)
+    public static func tanh(_ x: SIMD4<Double>) -> SIMD4<Double> {
+        tanh(SIMD16(lowHalf: SIMD8(lowHalf: x, highHalf: x), highHalf: SIMD8(lowHalf: x, highHalf: x))).lowHalf.lowHalf
     }
 
     // MARK: Loss and gradients outside the training loop

@@ -50,7 +50,7 @@ struct TanhNetworkTests {
     /// The SIMD4 tanh of the lane kernel repeats the scalar one's operations: bit-identical in
     /// every lane, on the same grid, the special values and NaN (which must not be clamped).
     @Test func laneTanhIsTheScalarTanhInEveryLane() {
-        var arguments = (-250_000...250_000).map { Double($0) * 1e-4 }
+        var arguments = (-50_000...50_000).map { Double($0) * 5e-4 + 1.7e-5 }   // a debug build's SIMD is slow
         arguments += [1e-300, -1e-300, 1e-20, 3e-9, 0.17328679513998632, 19.9, 20, 20.1, 40, 1e10, .infinity, -.infinity, -0.0]
         while arguments.count % 4 != 0 { arguments.append(0.5) }
         var mismatches = 0
