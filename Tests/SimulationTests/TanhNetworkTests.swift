@@ -81,6 +81,11 @@ struct TanhNetworkTests {
             #expect(statuses == Array(repeating: .ok, count: group.count))
             for (i, seed) in group.enumerated() { #expect(states[i] == alone[seed], "seed \(seed) in \(group)") }
         }
+        // A lane whose weights are NaN fails at its first step; its companions are untouched.
+        var states = [initialWeights(model, seed: 1), [Double](repeating: .nan, count: model.stateSize), initialWeights(model, seed: 4)]
+        let statuses = states.withUnsafeMutableBufferPointers { model.advance(seeds: [1, 2, 4], states: $0, from: 3, count: 40) }
+        #expect(statuses == [.ok, .failed(step: 3), .ok])
+        #expect(states[0] == alone[1] && states[2] == alone[4])
     }
 
     /// Per-sample gradients G_n and the full gradient against central differences of ℓ_n and of
