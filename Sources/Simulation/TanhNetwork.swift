@@ -318,19 +318,10 @@ public struct TanhNetwork: EnsembleModel {
         return Array(statuses[0..<live])
     }
 
-    /// x_i ← tanh x_i for `count` lane vectors, four at a time as one SIMD16 (bit-identical).
+    /// x_i ← tanh x_i for `count` lane vectors: their 4·count values, sixteen at a time.
     @inline(__always)
     static func tanhInPlace(_ x: UnsafeMutablePointer<SIMD4<Double>>, _ count: Int) {
-        var i = 0
-        while i &+ 4 <= count {
-            let raw = UnsafeMutableRawPointer(x + i)
-            raw.storeBytes(of: tanh(raw.load(as: SIMD16<Double>.self)), as: SIMD16<Double>.self)
-            i &+= 4
-        }
-        while i < count {
-            x[i] = tanh(x[i])
-            i &+= 1
-        }
+        x.withMemoryRebound(to: Double.self, capacity: 4 &* count) { tanhInPlace($0, 4 &* count) }
     }
 
     /// act[a·|B| + n] = Σ_j w[a·L + j] x[n·L + j] for every row a < K and sample n < |B|, lane by
@@ -541,6 +532,7 @@ public struct TanhNetwork: EnsembleModel {
 
     /// x_i ← tanh x_i for `count` values, sixteen at a time through the lane tanh (bit-identical
     /// to the scalar calls, whose latency would otherwise serialise).
+    @inline(__always)
     static func tanhInPlace(_ x: UnsafeMutablePointer<Double>, _ count: Int) {
         var i = 0
         while i &+ 16 <= count {
