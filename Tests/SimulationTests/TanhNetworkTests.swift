@@ -125,14 +125,17 @@ struct TanhNetworkTests {
 
     /// The training loop's step is W − α·mean_{n∈B} G_n with the batch of that step: the fast
     /// kernel agrees with the public per-sample gradients (summation orders differ: 1e-14).
-    @Test func oneStepIsMinusAlphaTimesTheBatchGradient() {
-        let c = tanhConfig(k: 5, l: 11, batch: 3, batches: 7, alpha: 0.7, width: 1)   // L not a multiple of 4 or 8
+    /// L = 11 is not a multiple of 4 or 8; K = 5 leaves a row beside the two-row passes; |B| = 3
+    /// takes the general update and forward remainders, |B| = 4 and 6 the four-sample passes.
+    @Test(arguments: [3, 4, 6])
+    func oneStepIsMinusAlphaTimesTheBatchGradient(batch: Int) {
+        let c = tanhConfig(k: 5, l: 11, batch: batch, batches: 7, alpha: 0.7, width: 1)
         let model = TanhNetwork(config: c, runSeed: 4, seeds: 1, threads: 1)
         var w = initialWeights(model, seed: 0)
         let step = 12   // batch 5
         var expected = w
-        model.forEachPerSampleGradient(seed: 0, weights: w, samples: 15..<18) { _, _, g in
-            for i in expected.indices { expected[i] -= 0.7 / 3 * g[i] }
+        model.forEachPerSampleGradient(seed: 0, weights: w, samples: (5 * batch)..<(6 * batch)) { _, _, g in
+            for i in expected.indices { expected[i] -= 0.7 / Double(batch) * g[i] }
         }
         #expect(advance(model, seed: 0, weights: &w, from: step, count: 1) == .ok)
         for i in w.indices { #expect(abs(w[i] - expected[i]) < 1e-14, "entry \(i)") }
