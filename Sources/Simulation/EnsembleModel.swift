@@ -31,7 +31,9 @@ public protocol EnsembleModel: Sendable {
     /// Advances several seeds (at most `seedGroupWidth`, any of them, in any order) through the
     /// same steps, returning their statuses in order. Each seed's result must be bit-identical
     /// to `advance(seed:state:from:count:)` on it alone: which seeds share a group, and so the
-    /// thread count, never changes a result. The default advances them one by one.
+    /// thread count, never changes a result; and advancing through [a, b) then [b, c) must equal
+    /// advancing through [a, c) (the trainer splits intervals to balance threads). The default
+    /// advances them one by one.
     func advance(seeds: [Int], states: [UnsafeMutableBufferPointer<Double>], from step: Int, count: Int) -> [SeedStatus]
 }
 

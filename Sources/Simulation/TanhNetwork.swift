@@ -51,9 +51,11 @@ public struct TanhNetworkConfig: Sendable, Equatable, Codable {
 ///
 /// **Divergence and failure.** The batch loss of step s is computed before its update; if it
 /// exceeds `divergenceThreshold` the seed stops with `.diverged(step: s)` at the weights W(s) it
-/// had (the update is not applied); a NaN loss stops it with `.failed(step: s)`. A W that is not
-/// finite at the end of `advance` (possible only for a non-finite α, since every update is
-/// bounded by α·2(Σ|Z|)·max|Z_k|) fails at the interval's last step.
+/// had (the update is not applied); a NaN loss stops it with `.failed(step: s)`. W can become
+/// non-finite only through a non-finite α (every update is bounded by α·2(Σ|Z|)·max|Z_k|), and
+/// then does so at the first update: with a non-finite α the seed stops after its first step s
+/// with `.failed(step: s + 1)`, wherever `advance` intervals begin and end (so splitting an
+/// interval never changes a result).
 ///
 /// **Precomputation.** M is frozen, so the features s⁰_n (L values per sample) and the teacher's
 /// outputs y_n are per-seed constants, computed once at construction: a step touches only W and
@@ -229,10 +231,7 @@ public struct TanhNetwork: EnsembleModel {
                 }
             }
         }
-        return zip(statuses, states).map { status, state in
-            guard status == .ok else { return status }
-            return state.allSatisfy(\.isFinite) ? .ok : .failed(step: step + count)
-        }
+        return statuses
     }
 
     /// The SGD loop of `advance` for four seeds in SIMD4 lanes (lane t: `w[t]`, `features[t]`, …;
@@ -254,6 +253,7 @@ public struct TanhNetwork: EnsembleModel {
         let scale = SIMD4<Double>(repeating: config.learningRate / Double(batch))
         let lossScale = SIMD4<Double>(repeating: 0.5 / Double(batch))
         let threshold = SIMD4<Double>(repeating: config.divergenceThreshold)
+        let finiteRate = config.learningRate.isFinite
         let (f0, f1, f2, f3) = (features[0], features[1], features[2], features[3])
         let (y0, y1, y2, y3) = (targets[0], targets[1], targets[2], targets[3])
         var statuses = [SeedStatus](repeating: .ok, count: 4)
@@ -310,6 +310,11 @@ public struct TanhNetwork: EnsembleModel {
                     coefficients[i] = (scale * act[i]).replacing(with: zero, where: stopped)
                 }
                 updateLanes(wT, coefficients, xT, k: k, l: l, batch: batch)
+                if !finiteRate {   // W is no longer finite after this first update
+                    let running = .!stopped
+                    for t in 0..<4 where running[t] { statuses[t] = .failed(step: s + 1); writeBack(t) }
+                    return
+                }
                 b += 1
                 if b == batches { b = 0 }
             }

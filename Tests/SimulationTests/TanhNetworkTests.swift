@@ -172,6 +172,28 @@ struct TanhNetworkTests {
         #expect(lossesA == lossesB)
     }
 
+    /// 18 seeds make 5 lane groups, which the trainer spreads over 2 or 3 threads by splitting
+    /// intervals in halves: every seed still ends exactly where one `advance` call over the
+    /// whole run takes it alone, for 1, 2 and 3 threads and with a seed stopped by divergence.
+    @Test func threadBalancingSplitsNoSeedsResult() throws {
+        var c = tanhConfig(batches: 20, epochs: 3, alpha: 8, width: 1)
+        c.divergenceThreshold = 0.5
+        let seeds = 18
+        let model = TanhNetwork(config: c, runSeed: 13, seeds: seeds, threads: 2)
+        var alone: [Double] = [], statuses: [SeedStatus] = []
+        for seed in 0..<seeds {
+            var w = initialWeights(model, seed: seed)
+            statuses.append(advance(model, seed: seed, weights: &w, from: 0, count: model.totalSteps))
+            alone += w
+        }
+        #expect(statuses.contains(.ok) && statuses.contains { !$0.isOK }, "\(statuses)")
+        for threads in [1, 2, 3] {
+            let last = try ensembleSnapshots(model, seeds: seeds, threads: threads, schedule: .every(25, totalSteps: model.totalSteps)).last!
+            #expect(last.states == alone, "threads \(threads)")
+            #expect(last.statuses == statuses, "threads \(threads)")
+        }
+    }
+
     @Test func continuingFromACheckpointReproducesTheRun() throws {
         let model = TanhNetwork(config: tanhConfig(epochs: 4), runSeed: 5, seeds: 5, threads: 2)
         try expectResumeReproducesRun(model, seeds: 5, schedule: .every(35, totalSteps: model.totalSteps), cut: 2)
