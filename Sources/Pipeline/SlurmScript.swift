@@ -2,8 +2,8 @@ import Foundation
 
 /// What one sweep task costs, measured here before the job array is written: the set-up of the
 /// largest task's model (its quenched tables; a seed slice builds those of every seed before it),
-/// the training time per seed-step from one seed trained for about `budget` seconds, and the
-/// memory the set-up took.
+/// the training time per seed-step from one seed trained for about `budget` seconds (a full lane
+/// group of copies of it, as the trainer runs seeds), and the memory the set-up took.
 public struct TaskCost: Sendable {
     public var setupSeconds: Double
     public var secondsPerSeedStep: Double
@@ -22,21 +22,25 @@ public struct TaskCost: Sendable {
         let model = task.config.makeModel(threads: 1)
         let setup = Date().timeIntervalSince(start)
         let setupBytes = max(0, peakResidentBytes() - before)
-        var state = [Double](repeating: 0, count: model.stateSize)
+        // A full lane group (seed 0 in every lane), as the trainer advances seeds: one seed alone
+        // would pay for the group's spare lanes.
+        let width = max(1, model.seedGroupWidth), size = model.stateSize
+        var state = [Double](repeating: 0, count: width * size)
         var steps = 0
         let trainStart = Date()
         state.withUnsafeMutableBufferPointer { buffer in
-            model.initialise(seed: 0, state: buffer)
+            let views = (0..<width).map { UnsafeMutableBufferPointer(rebasing: buffer[($0 * size)..<(($0 + 1) * size)]) }
+            for view in views { model.initialise(seed: 0, state: view) }
             var chunk = 1
             while steps < model.totalSteps && Date().timeIntervalSince(trainStart) < budget {
                 let count = min(chunk, model.totalSteps - steps)
-                let status = model.advance(seed: 0, state: buffer, from: steps, count: count)
+                let statuses = model.advance(seeds: Array(repeating: 0, count: width), states: views, from: steps, count: count)
                 steps += count
                 chunk *= 2
-                if !status.isOK { break }
+                if !statuses.allSatisfy(\.isOK) { break }
             }
         }
-        let seconds = Date().timeIntervalSince(trainStart)
+        let seconds = Date().timeIntervalSince(trainStart) / Double(width)
         return TaskCost(setupSeconds: setup, secondsPerSeedStep: seconds / Double(max(steps, 1)), measuredSteps: steps,
                         setupBytes: setupBytes, seedSteps: task.config.seeds * model.totalSteps,
                         stateBytes: 8 * task.config.seeds * model.stateSize)

@@ -24,6 +24,26 @@ public protocol EnsembleModel: Sendable {
     func advance(seed: Int, state: UnsafeMutableBufferPointer<Double>, from step: Int, count: Int) -> SeedStatus
     /// Training loss and gradient norm of one seed's state, recorded beside each snapshot.
     func measure(seed: Int, state: UnsafeBufferPointer<Double>) -> Measurement
+
+    /// How many seeds `advance(seeds:states:from:count:)` advances at once to best effect
+    /// (seeds in SIMD lanes); 1 for models without such a kernel.
+    var seedGroupWidth: Int { get }
+    /// Advances several seeds (at most `seedGroupWidth`, any of them, in any order) through the
+    /// same steps, returning their statuses in order. Each seed's result must be bit-identical
+    /// to `advance(seed:state:from:count:)` on it alone: which seeds share a group, and so the
+    /// thread count, never changes a result; and advancing through [a, b) then [b, c) must equal
+    /// advancing through [a, c) (the trainer splits intervals to balance threads). The default
+    /// advances them one by one.
+    func advance(seeds: [Int], states: [UnsafeMutableBufferPointer<Double>], from step: Int, count: Int) -> [SeedStatus]
+}
+
+extension EnsembleModel {
+    public var seedGroupWidth: Int { 1 }
+
+    public func advance(seeds: [Int], states: [UnsafeMutableBufferPointer<Double>], from step: Int, count: Int) -> [SeedStatus] {
+        precondition(seeds.count == states.count, "one state per seed")
+        return zip(seeds, states).map { advance(seed: $0, state: $1, from: step, count: count) }
+    }
 }
 
 /// A matrix that is part of a seed's state and is recorded at every snapshot.

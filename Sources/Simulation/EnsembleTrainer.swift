@@ -28,8 +28,10 @@ public struct EnsembleCheckpoint: Sendable {
 /// Trains every seed of an ensemble through a snapshot schedule.
 ///
 /// Seeds are independent, so the ensemble is split into contiguous blocks, one per thread, and
-/// each seed advances a whole snapshot interval at a time (its state stays in cache). Each seed's
-/// result depends only on (model, seed, step), never on the thread count or block boundaries.
+/// each seed advances a whole snapshot interval at a time (its state stays in cache); models with
+/// lane groups (`seedGroupWidth` > 1) advance groups of live seeds in two half-intervals spread
+/// evenly over the threads (`advanceInGroups`). Each seed's result depends only on (model, seed,
+/// step), never on the thread count, block boundaries or groups.
 public struct EnsembleTrainer<Model: EnsembleModel>: Sendable {
     public let model: Model
     public let seeds: Int
@@ -72,6 +74,10 @@ public struct EnsembleTrainer<Model: EnsembleModel>: Sendable {
             let count = schedule.steps[index] - start
             statuses.withUnsafeMutableBufferPointer { statusBuffer in
                 let statusBase = statusBuffer.baseAddress!
+                if model.seedGroupWidth > 1 {
+                    advanceInGroups(states: &states, statuses: statusBase, from: start, count: count)
+                    return
+                }
                 forEachSeed(states: &states) { seed, state in
                     guard statusBase[seed].isOK else { return }
                     statusBase[seed] = model.advance(seed: seed, state: state, from: start, count: count)
@@ -81,13 +87,70 @@ public struct EnsembleTrainer<Model: EnsembleModel>: Sendable {
         }
     }
 
+    /// Advances the live seeds through `start ..< start + count` in lane groups of
+    /// `seedGroupWidth` (seed order), every group in two halves split at start + ⌊count/2⌋, for
+    /// any thread count, so each seed's trajectory is always the same two `advance` calls (a
+    /// model with lane groups must give the same result for [a, b) then [b, c) as for [a, c);
+    /// with its lanes independent, a seed's result then depends neither on its group nor on the
+    /// threads).
+    ///
+    /// The 2G halves of G groups are laid out in order on T = min(threads, G) threads,
+    /// ⌈2G/T⌉ per thread, and run in two phases (the first half of each thread's slots, then the
+    /// rest): McNaughton's wrap-around rule, so every thread gets the same work even when T does
+    /// not divide G (20 seeds on 2 threads: 2.5 groups each instead of 3 and 2.5 wasted lanes).
+    /// A group wrapping from thread k's last slot to thread k + 1's first runs its first half
+    /// there in phase 1 and its second half on thread k in phase 2; no group has two halves in
+    /// one phase on two threads, so phases need no locks, only the barrier between them.
+    private func advanceInGroups(states: inout [Double], statuses: UnsafeMutablePointer<SeedStatus>, from start: Int, count: Int) {
+        let size = model.stateSize, width = model.seedGroupWidth
+        let live = (0..<seeds).filter { statuses[$0].isOK }
+        guard !live.isEmpty else { return }
+        let groups = stride(from: 0, to: live.count, by: width).map { Array(live[$0..<min($0 + width, live.count)]) }
+        let threadCount = min(threads, groups.count)
+        let perThread = (2 * groups.count + threadCount - 1) / threadCount
+        let boundary = (perThread + 1) / 2
+        // plan[thread][phase]: (group, half) in execution order.
+        var plan = [[[(group: Int, half: Int)]]](repeating: [[], []], count: threadCount)
+        for item in 0..<(2 * groups.count) {
+            let thread = item / perThread, slot = item % perThread
+            var half = item % 2
+            // A wrapped group: its half on the later thread (phase 1) must come first.
+            if half == 0 && slot == perThread - 1 && item + 1 < 2 * groups.count { half = 1 }
+            else if half == 1 && slot == 0 && thread > 0 { half = 0 }
+            plan[thread][slot < boundary ? 0 : 1].append((item / 2, half))
+        }
+        let middle = start + count / 2, end = start + count
+        states.withUnsafeMutableBufferPointer { all in
+            let base = all.baseAddress!
+            for phase in 0..<2 {
+                concurrentBlocks(threadCount) { thread in
+                    for (g, half) in plan[thread][phase] {
+                        let (from, to) = half == 0 ? (start, middle) : (middle, end)
+                        let group = groups[g].filter { statuses[$0].isOK }
+                        guard to > from, !group.isEmpty else { continue }
+                        let views = group.map { UnsafeMutableBufferPointer(start: base + $0 * size, count: size) }
+                        let results = model.advance(seeds: group, states: views, from: from, count: to - from)
+                        for (seed, status) in zip(group, results) { statuses[seed] = status }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Measures every seed, seeds split over the threads like training (each measurement
+    /// depends only on its seed's state).
     private func snapshot(index: Int, states: [Double], statuses: [SeedStatus]) -> EnsembleSnapshot {
         let size = model.stateSize
         var measurements = [Measurement](repeating: Measurement(loss: 0, gradientNorm: 0), count: seeds)
+        let blocks = min(threads, seeds)
         states.withUnsafeBufferPointer { all in
-            for seed in 0..<seeds {
-                let state = UnsafeBufferPointer(rebasing: all[(seed * size)..<((seed + 1) * size)])
-                measurements[seed] = model.measure(seed: seed, state: state)
+            measurements.withUnsafeMutableBufferPointer { out in
+                let base = all.baseAddress!, results = out.baseAddress!
+                concurrentBlocks(blocks) { block in
+                    for seed in (seeds * block / blocks)..<(seeds * (block + 1) / blocks) {
+                        results[seed] = model.measure(seed: seed, state: UnsafeBufferPointer(start: base + seed * size, count: size))
+                    }
+                }
             }
         }
         return EnsembleSnapshot(index: index, step: schedule.steps[index], states: states,
@@ -103,11 +166,11 @@ public struct EnsembleTrainer<Model: EnsembleModel>: Sendable {
         states.withUnsafeMutableBufferPointer { all in
             let base = all.baseAddress!
             concurrentBlocks(blocks) { block in
-                let range = (seeds * block / blocks)..<(seeds * (block + 1) / blocks)
-                for seed in range {
+                for seed in (seeds * block / blocks)..<(seeds * (block + 1) / blocks) {
                     body(seed, UnsafeMutableBufferPointer(start: base + seed * size, count: size))
                 }
             }
         }
     }
+
 }

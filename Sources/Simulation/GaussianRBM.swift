@@ -115,7 +115,17 @@ public struct GaussianRBM: EnsembleModel {
         for k in weightCount..<stateSize { state[k] = 1 }
     }
 
-    /// Advances the chains and weights through `count` updates.
+    /// Seeds per `advance(seeds:states:from:count:)` call: one per SIMD4<Double> lane.
+    public var seedGroupWidth: Int { 4 }
+
+    /// One seed alone: lane 0 of the lane kernel (the spare lanes repeat it and are discarded).
+    public func advance(seed: Int, state: UnsafeMutableBufferPointer<Double>, from step: Int, count: Int) -> SeedStatus {
+        advance(seeds: [seed], states: [state], from: step, count: count)[0]
+    }
+
+    /// Advances the chains and weights of up to four seeds through `count` updates, seed i in
+    /// SIMD4 lane i; each lane repeats one seed's arithmetic in a fixed order (the order of the
+    /// scalar loops written out below), so a seed's result does not depend on its companions.
     ///
     /// **The chains' k Gibbs sweeps in one draw.** A sweep h | φ ~ N(σ_h² Wφ, σ_h²),
     /// φ' | h ~ N(Wᵀh/μ², 1/μ²) is the linear Gaussian map φ' = Mφ + η with M = (σ_h²/μ²) X,
@@ -129,72 +139,73 @@ public struct GaussianRBM: EnsembleModel {
     /// definite for every finite W; when A = μ² − σ_h² X is not (M has eigenvalues > 1) the chains
     /// run away exactly as explicit Gibbs sweeps would. `Tests/Baselines/gaussian_rbm.py` runs
     /// the explicit sweeps; `GaussianRBMTests` checks the two kernels agree in distribution.
-    public func advance(seed: Int, state: UnsafeMutableBufferPointer<Double>, from step: Int, count: Int) -> SeedStatus {
+    ///
+    /// **Lanes.** W, the chains and every N × N intermediate live transposed in scratch
+    /// (SIMD4 per entry, lane = seed) for the whole interval; each lane draws its own ξ from its
+    /// own stream (`fillNormals`, scalar). A lane that fails is written back at once (as the
+    /// scalar loop would have left it) and ignored from then on.
+    public func advance(seeds group: [Int], states: [UnsafeMutableBufferPointer<Double>], from step: Int, count: Int) -> [SeedStatus] {
+        precondition(!group.isEmpty && group.count <= 4 && group.count == states.count, "1 to 4 seeds, one state each")
+        for state in states { precondition(state.count == stateSize, "state has \(state.count) values, expected \(stateSize)") }
+        let live = group.count
+        let lanes = (0..<4).map { states[min($0, live - 1)].baseAddress! }
         let n = config.sites, nn = n * n
         let nh = config.hiddenUnits
         let chains = config.batchSize
         let sweeps = config.gibbsSweeps
-        let muSquared = config.visibleMass * config.visibleMass
+        let muSquared = SIMD4<Double>(repeating: config.visibleMass * config.visibleMass)
         let hScale = GaussianRBMConfig.hiddenVariance
-        let alpha = config.learningRate
+        let mScale = SIMD4<Double>(repeating: hScale / (config.visibleMass * config.visibleMass))
+        let alpha = SIMD4<Double>(repeating: config.learningRate)
+        let weight = SIMD4<Double>(repeating: hScale / Double(chains))
         let blocksPerStep = UInt64((normalsPerStep + 1) / 2)
-        let w = state.baseAddress!
-        let phis = w + weightCount
-        return targetCovariance.withUnsafeBufferPointer { kInverse in
-            withUnsafeTemporaryAllocation(of: SIMD4<Double>.self, capacity: 3 * n) { lanes in
-            let oldT = lanes.baseAddress!, xiT = oldT + n, newT = xiT + n
-            return withUnsafeTemporaryAllocation(of: Double.self, capacity: 5 * nn + n + 2 * chains * n) { scratch -> SeedStatus in
-                let m = scratch.baseAddress!, mk = m + nn, power = mk + nn
-                let l = power + nn, temp = l + nn
-                let old = temp + nn, normals = old + n, uniforms = normals + chains * n
-                let c = power   // reused for Ĉ and the update direction once Mᵏ and L exist
+        let size = stateSize, chainValues = chains * n
+        var statuses = [SeedStatus](repeating: .ok, count: 4)
+        var stopped = SIMDMask<SIMD4<Int64>>(repeating: false)
+        for t in live..<4 { stopped[t] = true }
+        let zero = SIMD4<Double>()
+        targetCovariance.withUnsafeBufferPointer { kInverse in
+            withUnsafeTemporaryAllocation(of: SIMD4<Double>.self, capacity: 6 * nn + size + chainValues + n) { lanesBuffer in
+            withUnsafeTemporaryAllocation(of: Double.self, capacity: 5 * chainValues) { normalsBuffer in
+                let state = lanesBuffer.baseAddress!, wT = state, phiT = state + weightCount
+                let m = state + size, mk = m + nn, power = mk + nn, l = power + nn, temp = l + nn, c = temp + nn
+                let xiT = c + nn, old = xiT + chainValues
+                let normals = normalsBuffer.baseAddress!, uniforms = normals + 4 * chainValues
+                for i in 0..<size { state[i] = SIMD4(lanes[0][i], lanes[1][i], lanes[2][i], lanes[3][i]) }
+                func stop(_ stops: SIMDMask<SIMD4<Int64>>, _ status: SeedStatus) {
+                    for t in 0..<4 where stops[t] {
+                        statuses[t] = status
+                        for i in 0..<size { lanes[t][i] = state[i][t] }
+                    }
+                    stopped = stopped .| stops
+                }
                 for s in step..<(step + count) {
-                    // M = (σ_h²/μ²) WᵀW, exactly symmetric (upper triangle mirrored).
-                    // Four entries j … j + 3 of row i at a time in SIMD lanes (row a of W is
-                    // contiguous in j), each still summed over a in order: bit-identical.
+                    // M = (σ_h²/μ²) WᵀW, exactly symmetric (upper triangle mirrored), each entry
+                    // summed over a in order.
                     for i in 0..<n {
-                        var j = i
-                        while j &+ 4 <= n {
-                            var v = SIMD4<Double>()
-                            for a in 0..<nh { v += SIMD4(repeating: w[a &* n &+ i]) * load4(w + (a &* n &+ j)) }
-                            v *= SIMD4(repeating: hScale / muSquared)
-                            store4(v, m + (i &* n &+ j))
-                            for t in 0..<4 { m[(j &+ t) &* n &+ i] = v[t] }
-                            j &+= 4
-                        }
-                        while j < n {
-                            var v = 0.0
-                            for a in 0..<nh { v += w[a &* n &+ i] * w[a &* n &+ j] }
-                            m[i &* n &+ j] = v * (hScale / muSquared)
-                            m[j &* n &+ i] = m[i &* n &+ j]
-                            j &+= 1
+                        for j in i..<n {
+                            var v = zero
+                            for a in 0..<nh { v += wT[a &* n &+ i] * wT[a &* n &+ j] }
+                            v *= mScale
+                            m[i &* n &+ j] = v
+                            m[j &* n &+ i] = v
                         }
                     }
                     // Σ_k = Σ₁ Σ_{j<k} M²ʲ = (1 + M)(1 + M² + … + M²ᵏ⁻²)/μ² = (1/μ²) Σ_{j<2k} Mʲ:
                     // the powers M², …, M²ᵏ⁻¹ (Mᵏ among them) summed into l, then its Cholesky
                     // factor in l's lower triangle. Powers of the symmetric M are symmetric, so
-                    // (Mʲ⁻¹M)_ab = row a of Mʲ⁻¹ · row b of M, upper triangle only.
+                    // (Mʲ⁻¹M)_ab = Σ_i (Mʲ⁻¹)_ai M_ib, upper triangle only.
                     for k in 0..<nn { power[k] = m[k]; l[k] = m[k] }
                     for i in 0..<n { l[i &* n &+ i] += 1 }
                     if sweeps == 1 { for k in 0..<nn { mk[k] = m[k] } }
                     if 2 * sweeps - 1 >= 2 {
                         for j in 2...(2 * sweeps - 1) {
-                            // Lanes b … b + 3 read row i of M, since M_bi = M_ib exactly.
                             for a in 0..<n {
-                                var b = a
-                                while b &+ 4 <= n {
-                                    var v = SIMD4<Double>()
-                                    for i in 0..<n { v += SIMD4(repeating: power[a &* n &+ i]) * load4(m + (i &* n &+ b)) }
-                                    store4(v, temp + (a &* n &+ b))
-                                    for t in 0..<4 { temp[(b &+ t) &* n &+ a] = v[t] }
-                                    b &+= 4
-                                }
-                                while b < n {
-                                    var v = 0.0
-                                    for i in 0..<n { v += power[a &* n &+ i] * m[b &* n &+ i] }
+                                for b in a..<n {
+                                    var v = zero
+                                    for i in 0..<n { v += power[a &* n &+ i] * m[i &* n &+ b] }
                                     temp[a &* n &+ b] = v
                                     temp[b &* n &+ a] = v
-                                    b &+= 1
                                 }
                             }
                             for k in 0..<nn { power[k] = temp[k]; l[k] += temp[k] }
@@ -202,45 +213,26 @@ public struct GaussianRBM: EnsembleModel {
                         }
                     }
                     for k in 0..<nn { l[k] /= muSquared }
-                    guard SmallSPDMatrix.factor(UnsafeMutableBufferPointer(start: l, count: nn), n: n) else {
-                        return .failed(step: s)
+                    let failed = Self.factorLanes(l, n: n) .& .!stopped
+                    if any(failed) {
+                        stop(failed, .failed(step: s))
+                        if all(stopped) { return }
                     }
-                    var stream = RandomStream(runSeed: runSeed, seedIndex: UInt32(seed), purpose: .training,
-                                              block: UInt64(s) * blocksPerStep)
-                    stream.fillNormals(normals, count: chains * n, scratch: uniforms)
-                    for k in 0..<nn { c[k] = 0 }
-                    // Four chains at a time, one per SIMD lane (each lane does the scalar loop's
-                    // arithmetic in its order); Ĉ gains their outer products in chain order.
-                    var b = 0
-                    while b &+ 4 <= chains {
-                        let phi = phis + b &* n
-                        let xi = normals + b &* n
-                        for i in 0..<n {
-                            oldT[i] = SIMD4(phi[i], phi[n &+ i], phi[2 &* n &+ i], phi[3 &* n &+ i])
-                            xiT[i] = SIMD4(xi[i], xi[n &+ i], xi[2 &* n &+ i], xi[3 &* n &+ i])
-                        }
-                        for i in 0..<n {
-                            var v = SIMD4<Double>()
-                            for j in 0..<n { v += SIMD4(repeating: mk[i &* n &+ j]) * oldT[j] }
-                            for j in 0...i { v += SIMD4(repeating: l[i &* n &+ j]) * xiT[j] }
-                            newT[i] = v
-                            for t in 0..<4 { phi[t &* n &+ i] = v[t] }
-                        }
-                        for i in 0..<n {
-                            let pi = newT[i]
-                            for j in i..<n {
-                                let p = pi * newT[j]
-                                c[i &* n &+ j] = (((c[i &* n &+ j] + p[0]) + p[1]) + p[2]) + p[3]
-                            }
-                        }
-                        b &+= 4
+                    for t in 0..<4 where !stopped[t] {
+                        var stream = RandomStream(runSeed: runSeed, seedIndex: UInt32(group[t]), purpose: .training,
+                                                  block: UInt64(s) * blocksPerStep)
+                        stream.fillNormals(normals + t &* chainValues, count: chainValues, scratch: uniforms)
                     }
-                    for b in b..<chains {
-                        let phi = phis + b &* n
-                        let xi = normals + b &* n
+                    for k in 0..<chainValues {
+                        xiT[k] = SIMD4(normals[k], normals[chainValues &+ k], normals[2 &* chainValues &+ k], normals[3 &* chainValues &+ k])
+                    }
+                    // φ_b ← Mᵏ φ_b + L ξ_b, then Ĉ gains φ_b φ_bᵀ, chains in order.
+                    for k in 0..<nn { c[k] = zero }
+                    for b in 0..<chains {
+                        let phi = phiT + b &* n, xi = xiT + b &* n
                         for i in 0..<n { old[i] = phi[i] }
                         for i in 0..<n {
-                            var v = 0.0
+                            var v = zero
                             for j in 0..<n { v += mk[i &* n &+ j] * old[j] }
                             for j in 0...i { v += l[i &* n &+ j] * xi[j] }
                             phi[i] = v
@@ -251,19 +243,18 @@ public struct GaussianRBM: EnsembleModel {
                         }
                     }
                     // K⁻¹ − σ_h² Ĉ (symmetric), then W ← W + α W (K⁻¹ − σ_h² Ĉ).
-                    let weight = hScale / Double(chains)
                     for i in 0..<n {
                         for j in i..<n {
-                            let d = kInverse[i &* n &+ j] - weight * c[i &* n &+ j]
+                            let d = SIMD4(repeating: kInverse[i &* n &+ j]) - weight * c[i &* n &+ j]
                             c[i &* n &+ j] = d
                             c[j &* n &+ i] = d
                         }
                     }
-                    var check = 0.0
+                    var check = zero
                     for a in 0..<nh {
                         // Row a of W (K⁻¹ − σ_h² Ĉ) from the old row a, then written back.
-                        let row = w + a &* n
-                        for j in 0..<n { temp[j] = 0 }
+                        let row = wT + a &* n
+                        for j in 0..<n { temp[j] = zero }
                         for i in 0..<n {
                             let wi = row[i]
                             for j in 0..<n { temp[j] += wi * c[i &* n &+ j] }
@@ -273,23 +264,40 @@ public struct GaussianRBM: EnsembleModel {
                             check += row[j]
                         }
                     }
-                    for k in 0..<(chains * n) { check += phis[k] }
-                    if !check.isFinite { return .failed(step: s + 1) }
+                    for k in 0..<chainValues { check += phiT[k] }
+                    // Non-finite: check − check is NaN exactly when check is ±∞ or NaN.
+                    let runaway = (check - check) .!= zero .& .!stopped
+                    if any(runaway) {
+                        stop(runaway, .failed(step: s + 1))
+                        if all(stopped) { return }
+                    }
                 }
-                return .ok
+                stop(.!stopped, .ok)
             }
             }
         }
+        return Array(statuses[0..<live])
     }
 
+    /// `SmallSPDMatrix.factor` lane by lane on SIMD4 entries (the same operations in the same
+    /// order): overwrites the lower triangle with L; returns the lanes whose pivot was not
+    /// positive or not finite (those lanes' entries are then meaningless).
     @inline(__always)
-    private func load4(_ p: UnsafePointer<Double>) -> SIMD4<Double> {
-        UnsafeRawPointer(p).loadUnaligned(as: SIMD4<Double>.self)
-    }
-
-    @inline(__always)
-    private func store4(_ v: SIMD4<Double>, _ p: UnsafeMutablePointer<Double>) {
-        UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD4<Double>.self)
+    static func factorLanes(_ a: UnsafeMutablePointer<SIMD4<Double>>, n: Int) -> SIMDMask<SIMD4<Int64>> {
+        var bad = SIMDMask<SIMD4<Int64>>(repeating: false)
+        for j in 0..<n {
+            var d = a[j &* n &+ j]
+            for k in 0..<j { d -= a[j &* n &+ k] * a[j &* n &+ k] }
+            bad = bad .| .!(d .> 0 .& d .< .infinity)
+            let l = d.squareRoot()
+            a[j &* n &+ j] = l
+            for i in (j &+ 1)..<max(j &+ 1, n) {
+                var s = a[i &* n &+ j]
+                for k in 0..<j { s -= a[i &* n &+ k] * a[j &* n &+ k] }
+                a[i &* n &+ j] = s / l
+            }
+        }
+        return bad
     }
 
     /// KL(target ‖ model) = ½[tr(A K⁻¹) − ln det A + ln det K − N], A = μ² − σ_h² WᵀW, for the

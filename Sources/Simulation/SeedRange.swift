@@ -44,6 +44,12 @@ public struct SeedRange: EnsembleModel {
         base.advance(seed: first + seed, state: state, from: step, count: count)
     }
 
+    public var seedGroupWidth: Int { base.seedGroupWidth }
+
+    public func advance(seeds: [Int], states: [UnsafeMutableBufferPointer<Double>], from step: Int, count: Int) -> [SeedStatus] {
+        base.advance(seeds: seeds.map { first + $0 }, states: states, from: step, count: count)
+    }
+
     public func measure(seed: Int, state: UnsafeBufferPointer<Double>) -> Measurement {
         base.measure(seed: first + seed, state: state)
     }

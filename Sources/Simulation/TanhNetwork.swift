@@ -51,9 +51,11 @@ public struct TanhNetworkConfig: Sendable, Equatable, Codable {
 ///
 /// **Divergence and failure.** The batch loss of step s is computed before its update; if it
 /// exceeds `divergenceThreshold` the seed stops with `.diverged(step: s)` at the weights W(s) it
-/// had (the update is not applied); a NaN loss stops it with `.failed(step: s)`. A W that is not
-/// finite at the end of `advance` (possible only for a non-finite α, since every update is
-/// bounded by α·2(Σ|Z|)·max|Z_k|) fails at the interval's last step.
+/// had (the update is not applied); a NaN loss stops it with `.failed(step: s)`. W can become
+/// non-finite only through a non-finite α (every update is bounded by α·2(Σ|Z|)·max|Z_k|), and
+/// then does so at the first update: with a non-finite α the seed stops after its first step s
+/// with `.failed(step: s + 1)`, wherever `advance` intervals begin and end (so splitting an
+/// interval never changes a result).
 ///
 /// **Precomputation.** M is frozen, so the features s⁰_n (L values per sample) and the teacher's
 /// outputs y_n are per-seed constants, computed once at construction: a step touches only W and
@@ -149,9 +151,10 @@ public struct TanhNetwork: EnsembleModel {
             for j in 0..<l {
                 var sum = 0.0
                 for i in 0..<d { sum += m[j * d + i] * x[i] }
-                s[sample * l + j] = tanh(sum)
+                s[sample * l + j] = sum
             }
         }
+        s.withUnsafeMutableBufferPointer { tanhInPlace($0.baseAddress!, $0.count) }
         // The teacher's outputs through the same `output` (same `dot`, same `tanh`) the student's
         // loss uses, so that W = W_t has exactly zero loss and gradient.
         let y = teacher.withUnsafeBufferPointer { t in
@@ -200,86 +203,219 @@ public struct TanhNetwork: EnsembleModel {
         stream.fillNormal(state, std: config.initialWidth / Double(config.inputFeatures).squareRoot())
     }
 
+    /// Seeds per `advance(seeds:states:from:count:)` call: one per SIMD4<Double> lane.
+    public var seedGroupWidth: Int { 4 }
+
+    /// One seed alone: lane 0 of the lane kernel (the spare lanes repeat it and are discarded),
+    /// so a seed's result is the same whether it trains alone or beside three others.
     public func advance(seed: Int, state: UnsafeMutableBufferPointer<Double>, from step: Int, count: Int) -> SeedStatus {
-        precondition(state.count == stateSize, "state has \(state.count) values, expected \(stateSize)")
-        let status = features.withUnsafeBufferPointer { features in
+        advance(seeds: [seed], states: [state], from: step, count: count)[0]
+    }
+
+    /// Up to four seeds at once, seed i in SIMD lane i (`trainLanes`). Every lane repeats one
+    /// seed's arithmetic in the same order, so each result is independent of its companions.
+    public func advance(seeds group: [Int], states: [UnsafeMutableBufferPointer<Double>], from step: Int, count: Int) -> [SeedStatus] {
+        precondition(!group.isEmpty && group.count <= 4 && group.count == states.count, "1 to 4 seeds, one state each")
+        for seed in group { precondition(seed >= 0 && seed < seeds, "seed \(seed) outside 0..<\(seeds)") }
+        for state in states { precondition(state.count == stateSize, "state has \(state.count) values, expected \(stateSize)") }
+        let lane = (0..<4).map { min($0, group.count - 1) }
+        let n = config.trainingSamples, l = config.inputFeatures, k = config.hiddenUnits
+        let statuses = features.withUnsafeBufferPointer { features in
             targets.withUnsafeBufferPointer { targets in
                 readouts.withUnsafeBufferPointer { readouts in
-                    Self.train(state.baseAddress!, config: config,
-                               features: features.baseAddress! + seed * config.trainingSamples * config.inputFeatures,
-                               targets: targets.baseAddress! + seed * config.trainingSamples,
-                               readout: readouts.baseAddress! + seed * config.hiddenUnits,
-                               from: step, count: count)
+                    Self.trainLanes(lane.map { states[$0].baseAddress! }, seeds: group.count, config: config,
+                                    features: lane.map { features.baseAddress! + group[$0] * n * l },
+                                    targets: lane.map { targets.baseAddress! + group[$0] * n },
+                                    readouts: lane.map { readouts.baseAddress! + group[$0] * k },
+                                    from: step, count: count)
                 }
             }
         }
-        guard status == .ok else { return status }
-        return state.allSatisfy(\.isFinite) ? .ok : .failed(step: step + count)
+        return statuses
     }
 
-    /// The SGD loop of `advance` on raw pointers: per step, the forward pass of the |B| samples
-    /// (a = W s⁰, h = tanh a, e = Z·h − y, δ = e Z ∘ (1 − h²)), the divergence check, then
-    /// W ← W − (α/|B|) Σ_n δ_n s⁰_nᵀ row by row. Scratch (K × |B| values, then |B|) lives on the stack.
+    /// The SGD loop of `advance` for four seeds in SIMD4 lanes (lane t: `w[t]`, `features[t]`, …;
+    /// lanes ≥ `seeds` are spare, never written back). Per step and lane: the forward pass of the
+    /// |B| samples (a = W s⁰, h = tanh a, e = Z·h − y, δ = e Z ∘ (1 − h²)), the divergence check,
+    /// then W ← W − (α/|B|) Σ_n δ_n s⁰_nᵀ. Returns the lanes' statuses (`.ok` if never stopped).
     ///
-    /// The K pre-activations of a sample are computed first and their tanh in a separate loop of
-    /// independent iterations (`Self.tanh`, branch-free), so the tanh calls overlap instead of
-    /// serialising behind libm's; dot products and the rank-|B| update use SIMD4 lanes.
-    static func train(_ w: UnsafeMutablePointer<Double>, config: TanhNetworkConfig,
-                      features: UnsafePointer<Double>, targets: UnsafePointer<Double>,
-                      readout z: UnsafePointer<Double>, from step: Int, count: Int) -> SeedStatus {
+    /// The lanes' W live transposed in scratch ([K][L] of SIMD4, lane = seed) for the whole
+    /// interval; each step gathers its batch's feature rows and targets the same way. Every sum
+    /// runs in a fixed order per lane: a_kn = Σ_j W_kj s⁰_nj sequentially over j, the output
+    /// over k, the loss over n, the update over n; so no horizontal sums or remainders, and a
+    /// lane's result is independent of the other lanes. A lane that diverges or fails is written
+    /// back at once and its coefficients are zero from then on.
+    static func trainLanes(_ w: [UnsafeMutablePointer<Double>], seeds live: Int, config: TanhNetworkConfig,
+                           features: [UnsafePointer<Double>], targets: [UnsafePointer<Double>],
+                           readouts: [UnsafePointer<Double>], from step: Int, count: Int) -> [SeedStatus] {
         let l = config.inputFeatures, k = config.hiddenUnits, batch = config.batchSize
         let batches = config.batchesPerEpoch
-        let scale = config.learningRate / Double(batch)
-        let lossScale = 0.5 / Double(batch)
-        let threshold = config.divergenceThreshold
-        return withUnsafeTemporaryAllocation(of: Double.self, capacity: batch * (k + 1)) { scratch in
-            let delta = scratch.baseAddress!
-            let coefficients = delta + batch * k
+        let scale = SIMD4<Double>(repeating: config.learningRate / Double(batch))
+        let lossScale = SIMD4<Double>(repeating: 0.5 / Double(batch))
+        let threshold = SIMD4<Double>(repeating: config.divergenceThreshold)
+        let finiteRate = config.learningRate.isFinite
+        let (f0, f1, f2, f3) = (features[0], features[1], features[2], features[3])
+        let (y0, y1, y2, y3) = (targets[0], targets[1], targets[2], targets[3])
+        var statuses = [SeedStatus](repeating: .ok, count: 4)
+        // Lanes still training; spare lanes count as stopped from the start.
+        var stopped = SIMDMask<SIMD4<Int64>>(repeating: false)
+        for t in live..<4 { stopped[t] = true }
+        let capacity = k * l + batch * l + k + batch + 2 * k * batch
+        withUnsafeTemporaryAllocation(of: SIMD4<Double>.self, capacity: capacity) { scratch in
+            let wT = scratch.baseAddress!, xT = wT + k * l, zT = xT + batch * l
+            let yT = zT + k, act = yT + batch, coefficients = act + k * batch
+            for i in 0..<(k * l) { wT[i] = SIMD4(w[0][i], w[1][i], w[2][i], w[3][i]) }
+            for a in 0..<k { zT[a] = SIMD4(readouts[0][a], readouts[1][a], readouts[2][a], readouts[3][a]) }
+            func writeBack(_ t: Int) {
+                let wt = w[t]
+                for i in 0..<(k * l) { wt[i] = wT[i][t] }
+            }
             var b = step % batches
             for s in step..<(step + count) {
-                let x = features + b &* batch &* l
-                let y = targets + b &* batch
-                // Pre-activations W s⁰_n, four samples per pass over each row of W (the row is
-                // loaded once for four dot products: eight independent accumulator chains).
-                // Layout [K][|B|]: a row's four results are one vector store, and the tanh loop's
-                // vector loads do not straddle scalar stores (no store-forwarding stalls).
-                var n = 0
-                while n &+ 4 <= batch {
-                    let sn = x + n &* l
-                    for a in 0..<k {
-                        UnsafeMutableRawPointer(delta + (a &* batch &+ n))
-                            .storeBytes(of: dot4(w + a &* l, sn, stride: l, l), as: SIMD4<Double>.self)
-                    }
-                    n &+= 4
+                let offset = b &* batch &* l
+                for i in 0..<(batch &* l) {
+                    xT[i] = SIMD4(f0[offset &+ i], f1[offset &+ i], f2[offset &+ i], f3[offset &+ i])
                 }
-                while n < batch {
-                    let sn = x + n &* l
-                    for a in 0..<k { delta[a &* batch &+ n] = dot(w + a &* l, sn, l) }
-                    n &+= 1
-                }
-                for i in 0..<(batch &* k) { delta[i] = tanh(delta[i]) }
-                var loss = 0.0
+                let first = b &* batch
                 for n in 0..<batch {
-                    var output = 0.0
-                    for a in 0..<k { output += z[a] * delta[a &* batch &+ n] }
-                    let e = output - y[n]
+                    yT[n] = SIMD4(y0[first &+ n], y1[first &+ n], y2[first &+ n], y3[first &+ n])
+                }
+                forwardLanes(wT, xT, into: act, k: k, l: l, batch: batch)
+                tanhInPlace(act, k &* batch)
+                var loss = SIMD4<Double>()
+                for n in 0..<batch {
+                    var output = SIMD4<Double>()
+                    for a in 0..<k { output += zT[a] * act[a &* batch &+ n] }
+                    let e = output - yT[n]
                     loss += e * e
                     for a in 0..<k {
-                        let h = delta[a &* batch &+ n]
-                        delta[a &* batch &+ n] = e * z[a] * (1 - h * h)
+                        let h = act[a &* batch &+ n]
+                        act[a &* batch &+ n] = e * zT[a] * (1 - h * h)
                     }
                 }
                 loss *= lossScale
-                if loss.isNaN { return .failed(step: s) }
-                if loss > threshold { return .diverged(step: s) }
-                for a in 0..<k {
-                    for n in 0..<batch { coefficients[n] = scale * delta[a &* batch &+ n] }
-                    subtractCombination(coefficients, x, stride: l, count: batch, from: w + a &* l, l)
+                // NaN fails the lane, a loss above the threshold stops it as diverged; either
+                // way before this step's update.
+                let stops = (loss .!= loss .| loss .> threshold) .& .!stopped
+                if any(stops) {
+                    for t in 0..<4 where stops[t] {
+                        statuses[t] = loss[t].isNaN ? .failed(step: s) : .diverged(step: s)
+                        writeBack(t)
+                    }
+                    stopped = stopped .| stops
+                    if all(stopped) { return }
+                }
+                let zero = SIMD4<Double>()
+                for i in 0..<(k &* batch) {
+                    coefficients[i] = (scale * act[i]).replacing(with: zero, where: stopped)
+                }
+                updateLanes(wT, coefficients, xT, k: k, l: l, batch: batch)
+                if !finiteRate {   // W is no longer finite after this first update
+                    let running = .!stopped
+                    for t in 0..<4 where running[t] { statuses[t] = .failed(step: s + 1); writeBack(t) }
+                    return
                 }
                 b += 1
                 if b == batches { b = 0 }
             }
-            return .ok
+            for t in 0..<live where !stopped[t] { writeBack(t) }
+        }
+        return Array(statuses[0..<live])
+    }
+
+    /// x_i ← tanh x_i for `count` lane vectors: their 4·count values, sixteen at a time.
+    @inline(__always)
+    static func tanhInPlace(_ x: UnsafeMutablePointer<SIMD4<Double>>, _ count: Int) {
+        x.withMemoryRebound(to: Double.self, capacity: 4 &* count) { tanhInPlace($0, 4 &* count) }
+    }
+
+    /// act[a·|B| + n] = Σ_j w[a·L + j] x[n·L + j] for every row a < K and sample n < |B|, lane by
+    /// lane, summed sequentially over j. Two rows × four samples per pass (eight independent
+    /// accumulators; six loads per eight multiply–adds); the same order for the remainders.
+    @inline(__always)
+    static func forwardLanes(_ w: UnsafePointer<SIMD4<Double>>, _ x: UnsafePointer<SIMD4<Double>>,
+                             into act: UnsafeMutablePointer<SIMD4<Double>>, k: Int, l: Int, batch: Int) {
+        var a = 0
+        while a &+ 2 <= k {
+            let wa = w + a &* l, wb = wa + l
+            var n = 0
+            while n &+ 4 <= batch {
+                let x0 = x + n &* l, x1 = x0 + l, x2 = x1 + l, x3 = x2 + l
+                var s0 = SIMD4<Double>(), s1 = SIMD4<Double>(), s2 = SIMD4<Double>(), s3 = SIMD4<Double>()
+                var t0 = SIMD4<Double>(), t1 = SIMD4<Double>(), t2 = SIMD4<Double>(), t3 = SIMD4<Double>()
+                var j = 0
+                while j < l {   // two j per iteration where possible: fewer loop instructions
+                    let u = wa[j], v = wb[j]
+                    let p0 = x0[j], p1 = x1[j], p2 = x2[j], p3 = x3[j]
+                    s0.addProduct(u, p0); s1.addProduct(u, p1); s2.addProduct(u, p2); s3.addProduct(u, p3)
+                    t0.addProduct(v, p0); t1.addProduct(v, p1); t2.addProduct(v, p2); t3.addProduct(v, p3)
+                    j &+= 1
+                    guard j < l else { break }
+                    let u1 = wa[j], v1 = wb[j]
+                    let q0 = x0[j], q1 = x1[j], q2 = x2[j], q3 = x3[j]
+                    s0.addProduct(u1, q0); s1.addProduct(u1, q1); s2.addProduct(u1, q2); s3.addProduct(u1, q3)
+                    t0.addProduct(v1, q0); t1.addProduct(v1, q1); t2.addProduct(v1, q2); t3.addProduct(v1, q3)
+                    j &+= 1
+                }
+                let ra = act + (a &* batch &+ n), rb = ra + batch
+                ra[0] = s0; ra[1] = s1; ra[2] = s2; ra[3] = s3
+                rb[0] = t0; rb[1] = t1; rb[2] = t2; rb[3] = t3
+                n &+= 4
+            }
+            while n < batch {
+                act[a &* batch &+ n] = dotLanes(wa, x + n &* l, l)
+                act[(a &+ 1) &* batch &+ n] = dotLanes(wb, x + n &* l, l)
+                n &+= 1
+            }
+            a &+= 2
+        }
+        if a < k {
+            for n in 0..<batch { act[a &* batch &+ n] = dotLanes(w + a &* l, x + n &* l, l) }
+        }
+    }
+
+    /// Σ_j a_j b_j lane by lane, sequentially over j.
+    @inline(__always)
+    static func dotLanes(_ a: UnsafePointer<SIMD4<Double>>, _ b: UnsafePointer<SIMD4<Double>>, _ n: Int) -> SIMD4<Double> {
+        var sum = SIMD4<Double>()
+        for j in 0..<n { sum.addProduct(a[j], b[j]) }
+        return sum
+    }
+
+    /// w[a·L + j] ← w[a·L + j] − Σ_n c[a·|B| + n] x[n·L + j] for every row a < K, subtracted
+    /// in order n = 0, 1, … for each element. For |B| = 4 two rows per pass with their eight
+    /// coefficients in registers (six loads, two stores per sixteen multiply–subtracts).
+    @inline(__always)
+    static func updateLanes(_ w: UnsafeMutablePointer<SIMD4<Double>>, _ c: UnsafePointer<SIMD4<Double>>,
+                            _ x: UnsafePointer<SIMD4<Double>>, k: Int, l: Int, batch: Int) {
+        var a = 0
+        if batch == 4 {
+            let x0 = x, x1 = x0 + l, x2 = x1 + l, x3 = x2 + l
+            while a &+ 2 <= k {
+                let ca = c + a &* 4, cb = ca + 4
+                let a0 = -ca[0], a1 = -ca[1], a2 = -ca[2], a3 = -ca[3]
+                let b0 = -cb[0], b1 = -cb[1], b2 = -cb[2], b3 = -cb[3]
+                let wa = w + a &* l, wb = wa + l
+                for j in 0..<l {
+                    let p0 = x0[j], p1 = x1[j], p2 = x2[j], p3 = x3[j]
+                    var u = wa[j], v = wb[j]
+                    u.addProduct(a0, p0); v.addProduct(b0, p0)
+                    u.addProduct(a1, p1); v.addProduct(b1, p1)
+                    u.addProduct(a2, p2); v.addProduct(b2, p2)
+                    u.addProduct(a3, p3); v.addProduct(b3, p3)
+                    wa[j] = u; wb[j] = v
+                }
+                a &+= 2
+            }
+        }
+        while a < k {
+            let wa = w + a &* l, ca = c + a &* batch
+            for j in 0..<l {
+                var v = wa[j]
+                for n in 0..<batch { v.addProduct(-ca[n], x[n &* l &+ j]) }
+                wa[j] = v
+            }
+            a &+= 1
         }
     }
 
@@ -305,71 +441,6 @@ public struct TanhNetwork: EnsembleModel {
         return sum
     }
 
-    /// The four dot products a·b_i, b_i = b + i·stride (i = 0 … 3), each summed in exactly
-    /// `dot`'s order (bit-identical to four `dot` calls) while a is loaded once.
-    @inline(__always)
-    static func dot4(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, stride: Int, _ n: Int) -> SIMD4<Double> {
-        var p0 = SIMD4<Double>(), p1 = SIMD4<Double>(), p2 = SIMD4<Double>(), p3 = SIMD4<Double>()
-        var q0 = SIMD4<Double>(), q1 = SIMD4<Double>(), q2 = SIMD4<Double>(), q3 = SIMD4<Double>()
-        let b0 = b, b1 = b + stride, b2 = b + 2 &* stride, b3 = b + 3 &* stride
-        var j = 0
-        while j &+ 8 <= n {
-            let ra = UnsafeRawPointer(a + j)
-            let a0 = ra.loadUnaligned(as: SIMD4<Double>.self)
-            let a1 = ra.loadUnaligned(fromByteOffset: 32, as: SIMD4<Double>.self)
-            let r0 = UnsafeRawPointer(b0 + j), r1 = UnsafeRawPointer(b1 + j)
-            let r2 = UnsafeRawPointer(b2 + j), r3 = UnsafeRawPointer(b3 + j)
-            p0 += a0 * r0.loadUnaligned(as: SIMD4<Double>.self)
-            q0 += a1 * r0.loadUnaligned(fromByteOffset: 32, as: SIMD4<Double>.self)
-            p1 += a0 * r1.loadUnaligned(as: SIMD4<Double>.self)
-            q1 += a1 * r1.loadUnaligned(fromByteOffset: 32, as: SIMD4<Double>.self)
-            p2 += a0 * r2.loadUnaligned(as: SIMD4<Double>.self)
-            q2 += a1 * r2.loadUnaligned(fromByteOffset: 32, as: SIMD4<Double>.self)
-            p3 += a0 * r3.loadUnaligned(as: SIMD4<Double>.self)
-            q3 += a1 * r3.loadUnaligned(fromByteOffset: 32, as: SIMD4<Double>.self)
-            j &+= 8
-        }
-        let s0 = p0 + q0, s1 = p1 + q1, s2 = p2 + q2, s3 = p3 + q3
-        var sum = SIMD4((s0[0] + s0[1]) + (s0[2] + s0[3]), (s1[0] + s1[1]) + (s1[2] + s1[3]),
-                        (s2[0] + s2[1]) + (s2[2] + s2[3]), (s3[0] + s3[1]) + (s3[2] + s3[3]))
-        while j < n {
-            sum += SIMD4(repeating: a[j]) * SIMD4(b0[j], b1[j], b2[j], b3[j])
-            j &+= 1
-        }
-        return sum
-    }
-
-    /// y ← y − Σ_i c_i x_i over n values for `count` vectors x_i = x + i·stride, subtracted in
-    /// order i = 0, 1, … for each element; y is read and written once, eight elements (two SIMD4)
-    /// at a time so that four independent chains hide the subtraction latency. Index arithmetic
-    /// wraps (&+, &*): the offsets are bounded by the data set's size, checked at construction.
-    @inline(__always)
-    static func subtractCombination(_ c: UnsafePointer<Double>, _ x: UnsafePointer<Double>, stride: Int, count: Int,
-                                    from y: UnsafeMutablePointer<Double>, _ n: Int) {
-        var j = 0
-        while j &+ 8 <= n {
-            let ry = UnsafeMutableRawPointer(y + j)
-            var v0 = ry.loadUnaligned(as: SIMD4<Double>.self)
-            var v1 = ry.loadUnaligned(fromByteOffset: 32, as: SIMD4<Double>.self)
-            var xi = UnsafeRawPointer(x + j)
-            for i in 0..<count {
-                let ci = SIMD4(repeating: c[i])
-                v0 -= ci * xi.loadUnaligned(as: SIMD4<Double>.self)
-                v1 -= ci * xi.loadUnaligned(fromByteOffset: 32, as: SIMD4<Double>.self)
-                xi += 8 &* stride
-            }
-            ry.storeBytes(of: v0, as: SIMD4<Double>.self)
-            ry.storeBytes(of: v1, toByteOffset: 32, as: SIMD4<Double>.self)
-            j &+= 8
-        }
-        while j < n {
-            var v = y[j]
-            for i in 0..<count { v -= c[i] * x[i &* stride &+ j] }
-            y[j] = v
-            j &+= 1
-        }
-    }
-
     /// tanh x = −m/(2 + m) with m = expm1(−2|x|) and the sign of x restored; branch-free, so a
     /// loop of them vectorises and pipelines (libm's tanh cost ≈ 26 ns a call, more than half
     /// of a K = 16, L = 32 step).
@@ -390,17 +461,17 @@ public struct TanhNetwork: EnsembleModel {
         let kd = shifted - 0x1.8p52
         let r = (-u - kd * 6.93147180369123816490e-01) - kd * 1.90821492927058770002e-10
         var p = 1.0 / 6227020800
-        p = p * r + 1.0 / 479001600
-        p = p * r + 1.0 / 39916800
-        p = p * r + 1.0 / 3628800
-        p = p * r + 1.0 / 362880
-        p = p * r + 1.0 / 40320
-        p = p * r + 1.0 / 5040
-        p = p * r + 1.0 / 720
-        p = p * r + 1.0 / 120
-        p = p * r + 1.0 / 24
-        p = p * r + 1.0 / 6
-        p = p * r + 0.5
+        p = (1.0 / 479001600).addingProduct(p, r)
+        p = (1.0 / 39916800).addingProduct(p, r)
+        p = (1.0 / 3628800).addingProduct(p, r)
+        p = (1.0 / 362880).addingProduct(p, r)
+        p = (1.0 / 40320).addingProduct(p, r)
+        p = (1.0 / 5040).addingProduct(p, r)
+        p = (1.0 / 720).addingProduct(p, r)
+        p = (1.0 / 120).addingProduct(p, r)
+        p = (1.0 / 24).addingProduct(p, r)
+        p = (1.0 / 6).addingProduct(p, r)
+        p = (0.5).addingProduct(p, r)
         let expm1r = r + (r * r) * p
         let twoToK = Double(bitPattern: (shifted.bitPattern &+ 1023) << 52)
         let m = twoToK * expm1r + (twoToK - 1)
@@ -408,18 +479,76 @@ public struct TanhNetwork: EnsembleModel {
         return Double(signOf: x, magnitudeOf: t)
     }
 
+    /// `tanh` lane by lane: the same operations in the same order on sixteen lanes (four ymm
+    /// registers, four independent Horner chains in flight: the polynomial's latency, not its
+    /// arithmetic, bounds a loop of SIMD4 calls), so every lane is bit-identical to the scalar
+    /// function (`TanhNetworkTests`). NaN propagates (the clamp is a comparison, not
+    /// `pointwiseMin`, which would turn NaN into 40). Concrete types on purpose: generic SIMD
+    /// comparisons compile to per-lane loops.
+    @inline(__always)
+    public static func tanh(_ x: SIMD16<Double>) -> SIMD16<Double> {
+        let sign = SIMD16<UInt64>(repeating: 1 << 63)
+        let bits = unsafeBitCast(x, to: SIMD16<UInt64>.self)
+        var u = 2 * unsafeBitCast(bits & ~sign, to: SIMD16<Double>.self)
+        u.replace(with: 40, where: SIMD16<Double>(repeating: 40) .< u)
+        let shifted = -u * 1.4426950408889634 + 0x1.8p52
+        let kd = shifted - 0x1.8p52
+        let r = (-u - kd * 6.93147180369123816490e-01) - kd * 1.90821492927058770002e-10
+        var p = SIMD16<Double>(repeating: 1.0 / 6227020800)
+        p = SIMD16(repeating: 1.0 / 479001600).addingProduct(p, r)
+        p = SIMD16(repeating: 1.0 / 39916800).addingProduct(p, r)
+        p = SIMD16(repeating: 1.0 / 3628800).addingProduct(p, r)
+        p = SIMD16(repeating: 1.0 / 362880).addingProduct(p, r)
+        p = SIMD16(repeating: 1.0 / 40320).addingProduct(p, r)
+        p = SIMD16(repeating: 1.0 / 5040).addingProduct(p, r)
+        p = SIMD16(repeating: 1.0 / 720).addingProduct(p, r)
+        p = SIMD16(repeating: 1.0 / 120).addingProduct(p, r)
+        p = SIMD16(repeating: 1.0 / 24).addingProduct(p, r)
+        p = SIMD16(repeating: 1.0 / 6).addingProduct(p, r)
+        p = SIMD16(repeating: 0.5).addingProduct(p, r)
+        let expm1r = r + (r * r) * p
+        let twoToK = unsafeBitCast((unsafeBitCast(shifted, to: SIMD16<UInt64>.self) &+ 1023) &<< 52, to: SIMD16<Double>.self)
+        let m = twoToK * expm1r + (twoToK - 1)
+        let t = -m / (2 + m)
+        return unsafeBitCast((unsafeBitCast(t, to: SIMD16<UInt64>.self) & ~sign) | (bits & sign), to: SIMD16<Double>.self)
+    }
+
+    /// Four lanes, through the sixteen-lane function (the other lanes repeat them).
+    @inline(__always)
+    public static func tanh(_ x: SIMD4<Double>) -> SIMD4<Double> {
+        tanh(SIMD16(lowHalf: SIMD8(lowHalf: x, highHalf: x), highHalf: SIMD8(lowHalf: x, highHalf: x))).lowHalf.lowHalf
+    }
+
     // MARK: Loss and gradients outside the training loop
 
     /// ŷ = Z tanh(W s⁰) for one feature row; writes tanh(W s⁰) into `h` when given.
     private static func output(_ w: UnsafePointer<Double>, features s: UnsafePointer<Double>, readout z: UnsafePointer<Double>,
                                l: Int, k: Int, hidden h: UnsafeMutablePointer<Double>? = nil) -> Double {
-        var output = 0.0
-        for a in 0..<k {
-            let value = tanh(dot(w + a * l, s, l))
-            h?[a] = value
-            output += z[a] * value
+        func sum(_ h: UnsafeMutablePointer<Double>) -> Double {
+            for a in 0..<k { h[a] = dot(w + a * l, s, l) }
+            tanhInPlace(h, k)
+            var output = 0.0
+            for a in 0..<k { output += z[a] * h[a] }
+            return output
         }
-        return output
+        if let h { return sum(h) }
+        return withUnsafeTemporaryAllocation(of: Double.self, capacity: k) { sum($0.baseAddress!) }
+    }
+
+    /// x_i ← tanh x_i for `count` values, sixteen at a time through the lane tanh (bit-identical
+    /// to the scalar calls, whose latency would otherwise serialise).
+    @inline(__always)
+    static func tanhInPlace(_ x: UnsafeMutablePointer<Double>, _ count: Int) {
+        var i = 0
+        while i &+ 16 <= count {
+            let raw = UnsafeMutableRawPointer(x + i)
+            raw.storeBytes(of: tanh(raw.loadUnaligned(as: SIMD16<Double>.self)), as: SIMD16<Double>.self)
+            i &+= 16
+        }
+        while i < count {
+            x[i] = tanh(x[i])
+            i &+= 1
+        }
     }
 
     /// ½ mean_n (ŷ_n − y_n)² over `count` feature rows and targets.

@@ -35,3 +35,25 @@ func expectResumeReproducesRun<Model: EnsembleModel>(_ model: Model, seeds: Int,
 func ensembleSnapshotsEvery<Model: EnsembleModel>(_ model: Model, seeds: Int, threads: Int, every: Int) throws -> [EnsembleSnapshot] {
     try ensembleSnapshots(model, seeds: seeds, threads: threads, schedule: .every(every, totalSteps: model.totalSteps))
 }
+
+extension Array where Element == [Double] {
+    /// Mutable views of every inner array for the duration of `body`.
+    mutating func withUnsafeMutableBufferPointers<R>(_ body: ([UnsafeMutableBufferPointer<Double>]) -> R) -> R {
+        var storage: [Double] = self.reduce([], +)
+        let sizes = self.map(\.count)
+        let result = storage.withUnsafeMutableBufferPointer { all -> R in
+            var views: [UnsafeMutableBufferPointer<Double>] = [], start = 0
+            for size in sizes {
+                views.append(UnsafeMutableBufferPointer(rebasing: all[start..<(start + size)]))
+                start += size
+            }
+            return body(views)
+        }
+        var start = 0
+        for i in indices {
+            self[i] = [Double](storage[start..<(start + sizes[i])])
+            start += sizes[i]
+        }
+        return result
+    }
+}

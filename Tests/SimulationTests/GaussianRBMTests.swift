@@ -203,6 +203,34 @@ struct GaussianRBMTests {
         #expect(e.mean.map { abs($0) }.max()! > 10 * (2 * e.covariance[0] / count).squareRoot())
     }
 
+    /// Seeds advanced four to a group (the lane kernel), in any grouping and order, end exactly
+    /// where each ends alone; a lane whose state is NaN fails at its first step (no Cholesky
+    /// factor) and leaves its companions' results untouched.
+    @Test func aSeedsResultDoesNotDependOnItsLaneGroup() {
+        let c = rbmConfig(sites: 5, hidden: 3, chains: 3, steps: 30)   // odd |B|·N: a half-used block
+        let model = GaussianRBM(config: c, runSeed: 12)
+        func initial(_ seed: Int) -> [Double] {
+            var x = [Double](repeating: 0, count: model.stateSize)
+            x.withUnsafeMutableBufferPointer { model.initialise(seed: seed, state: $0) }
+            return x
+        }
+        let alone = (0..<5).map { seed -> [Double] in
+            var x = initial(seed)
+            #expect(x.withUnsafeMutableBufferPointer { model.advance(seed: seed, state: $0, from: 2, count: 25) } == .ok)
+            return x
+        }
+        for group in [[4, 0, 2, 1], [3, 1], [2, 3, 4]] {
+            var states = group.map { initial($0) }
+            let statuses = states.withUnsafeMutableBufferPointers { model.advance(seeds: group, states: $0, from: 2, count: 25) }
+            #expect(statuses == Array(repeating: .ok, count: group.count))
+            for (i, seed) in group.enumerated() { #expect(states[i] == alone[seed], "seed \(seed) in \(group)") }
+        }
+        var states = [initial(0), [Double](repeating: .nan, count: model.stateSize), initial(3)]
+        let statuses = states.withUnsafeMutableBufferPointers { model.advance(seeds: [0, 1, 3], states: $0, from: 2, count: 25) }
+        #expect(statuses == [.ok, .failed(step: 2), .ok])
+        #expect(states[0] == alone[0] && states[2] == alone[3])
+    }
+
     @Test func resultsDoNotDependOnThreads() throws {
         let c = rbmConfig(chains: 8, steps: 60)
         let model = GaussianRBM(config: c, runSeed: 42)

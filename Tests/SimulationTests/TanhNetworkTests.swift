@@ -47,6 +47,47 @@ struct TanhNetworkTests {
         #expect(TanhNetwork.tanh(.nan).isNaN)
     }
 
+    /// The SIMD4 tanh of the lane kernel repeats the scalar one's operations: bit-identical in
+    /// every lane, on the same grid, the special values and NaN (which must not be clamped).
+    @Test func laneTanhIsTheScalarTanhInEveryLane() {
+        var arguments = (-50_000...50_000).map { Double($0) * 5e-4 + 1.7e-5 }   // a debug build's SIMD is slow
+        arguments += [1e-300, -1e-300, 1e-20, 3e-9, 0.17328679513998632, 19.9, 20, 20.1, 40, 1e10, .infinity, -.infinity, -0.0]
+        while arguments.count % 4 != 0 { arguments.append(0.5) }
+        var mismatches = 0
+        for i in stride(from: 0, to: arguments.count, by: 4) {
+            let lanes = TanhNetwork.tanh(SIMD4(arguments[i], arguments[i + 1], arguments[i + 2], arguments[i + 3]))
+            for t in 0..<4 where lanes[t].bitPattern != TanhNetwork.tanh(arguments[i + t]).bitPattern { mismatches += 1 }
+        }
+        #expect(mismatches == 0)
+        let nan = TanhNetwork.tanh(SIMD4(.nan, -.nan, 1, .nan))
+        #expect(nan[0].isNaN && nan[1].isNaN && nan[3].isNaN && nan[2] == TanhNetwork.tanh(1))
+    }
+
+    /// Seeds trained four to a group (the lane kernel), in any grouping and order, end exactly
+    /// where each trains alone: a seed's result does not depend on its companions.
+    @Test func aSeedsResultDoesNotDependOnItsLaneGroup() {
+        let c = tanhConfig(k: 5, l: 11, batch: 3, batches: 7, alpha: 0.7, width: 1)   // remainders in K, L and |B|
+        let model = TanhNetwork(config: c, runSeed: 9, seeds: 6, threads: 1)
+        let alone = (0..<6).map { seed -> [Double] in
+            var w = initialWeights(model, seed: seed)
+            #expect(advance(model, seed: seed, weights: &w, from: 3, count: 40) == .ok)
+            return w
+        }
+        for group in [[5, 0, 3, 1], [2, 4], [1, 2, 3]] {
+            var states = group.map { initialWeights(model, seed: $0) }
+            let statuses = states.withUnsafeMutableBufferPointers { views in
+                model.advance(seeds: group, states: views, from: 3, count: 40)
+            }
+            #expect(statuses == Array(repeating: .ok, count: group.count))
+            for (i, seed) in group.enumerated() { #expect(states[i] == alone[seed], "seed \(seed) in \(group)") }
+        }
+        // A lane whose weights are NaN fails at its first step; its companions are untouched.
+        var states = [initialWeights(model, seed: 1), [Double](repeating: .nan, count: model.stateSize), initialWeights(model, seed: 4)]
+        let statuses = states.withUnsafeMutableBufferPointers { model.advance(seeds: [1, 2, 4], states: $0, from: 3, count: 40) }
+        #expect(statuses == [.ok, .failed(step: 3), .ok])
+        #expect(states[0] == alone[1] && states[2] == alone[4])
+    }
+
     /// Per-sample gradients G_n and the full gradient against central differences of ℓ_n and of
     /// the training loss, at a random W (σ_W = 1, so tanh is neither linear nor saturated).
     /// h = 1e-5: truncation h²/6·|∂³ℓ| with |∂³ℓ| ≲ (Σ|Z|)²·max|Z_k|³ ≲ 10 gives ≲ 2e-10; rounding
@@ -84,14 +125,17 @@ struct TanhNetworkTests {
 
     /// The training loop's step is W − α·mean_{n∈B} G_n with the batch of that step: the fast
     /// kernel agrees with the public per-sample gradients (summation orders differ: 1e-14).
-    @Test func oneStepIsMinusAlphaTimesTheBatchGradient() {
-        let c = tanhConfig(k: 5, l: 11, batch: 3, batches: 7, alpha: 0.7, width: 1)   // L not a multiple of 4 or 8
+    /// L = 11 is not a multiple of 4 or 8; K = 5 leaves a row beside the two-row passes; |B| = 3
+    /// takes the general update and forward remainders, |B| = 4 and 6 the four-sample passes.
+    @Test(arguments: [3, 4, 6])
+    func oneStepIsMinusAlphaTimesTheBatchGradient(batch: Int) {
+        let c = tanhConfig(k: 5, l: 11, batch: batch, batches: 7, alpha: 0.7, width: 1)
         let model = TanhNetwork(config: c, runSeed: 4, seeds: 1, threads: 1)
         var w = initialWeights(model, seed: 0)
         let step = 12   // batch 5
         var expected = w
-        model.forEachPerSampleGradient(seed: 0, weights: w, samples: 15..<18) { _, _, g in
-            for i in expected.indices { expected[i] -= 0.7 / 3 * g[i] }
+        model.forEachPerSampleGradient(seed: 0, weights: w, samples: (5 * batch)..<(6 * batch)) { _, _, g in
+            for i in expected.indices { expected[i] -= 0.7 / Double(batch) * g[i] }
         }
         #expect(advance(model, seed: 0, weights: &w, from: step, count: 1) == .ok)
         for i in w.indices { #expect(abs(w[i] - expected[i]) < 1e-14, "entry \(i)") }
@@ -126,6 +170,28 @@ struct TanhNetworkTests {
         let (lossesA, lossesB) = (a.map(\.measurements), b.map(\.measurements))
         #expect(statesA == statesB)
         #expect(lossesA == lossesB)
+    }
+
+    /// 18 seeds make 5 lane groups, which the trainer spreads over 2 or 3 threads by splitting
+    /// intervals in halves: every seed still ends exactly where one `advance` call over the
+    /// whole run takes it alone, for 1, 2 and 3 threads and with a seed stopped by divergence.
+    @Test func threadBalancingSplitsNoSeedsResult() throws {
+        var c = tanhConfig(batches: 20, epochs: 3, alpha: 8, width: 1)
+        c.divergenceThreshold = 0.5
+        let seeds = 18
+        let model = TanhNetwork(config: c, runSeed: 13, seeds: seeds, threads: 2)
+        var alone: [Double] = [], statuses: [SeedStatus] = []
+        for seed in 0..<seeds {
+            var w = initialWeights(model, seed: seed)
+            statuses.append(advance(model, seed: seed, weights: &w, from: 0, count: model.totalSteps))
+            alone += w
+        }
+        #expect(statuses.contains(.ok) && statuses.contains { !$0.isOK }, "\(statuses)")
+        for threads in [1, 2, 3] {
+            let last = try ensembleSnapshots(model, seeds: seeds, threads: threads, schedule: .every(25, totalSteps: model.totalSteps)).last!
+            #expect(last.states == alone, "threads \(threads)")
+            #expect(last.statuses == statuses, "threads \(threads)")
+        }
     }
 
     @Test func continuingFromACheckpointReproducesTheRun() throws {
