@@ -5,8 +5,9 @@ import Foundation
 /// AVX2 for the SIMD<Double> kernels (simulators, the fit's Monte Carlo, LinearAlgebra's
 /// lane-parallel small SVDs), only where the building CPU has every instruction set
 /// `-target-cpu haswell` assumes (these machines and CI are AMD EPYC with them): elsewhere (ARM,
-/// older x86) the baseline build runs. Swift does not contract a·b + c to FMA,
-/// so results are bit-identical either way.
+/// older x86) the baseline build runs. Swift does not contract a·b + c to FMA, and explicit
+/// fused multiply-adds (`addingProduct`) round alike with or without it (without, they are
+/// library calls), so results are bit-identical either way.
 let haswellSettings: [SwiftSetting] = {
     let haswell = ["avx2", "fma", "bmi1", "bmi2", "movbe", "f16c", "lzcnt"]
     guard let cpu = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
