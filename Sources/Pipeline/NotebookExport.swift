@@ -188,7 +188,7 @@ public enum NotebookExport {
             for p in range(PAIRS):
                 left.errorbar(x[:, p], y[:, p], dy[:, p], fmt="o", ms=4, capsize=2, label=f"pair {p}")
                 right.errorbar(coords["temperature"], ratio[:, p], dratio[:, p], fmt="o", ms=4, capsize=2, label=f"pair {p}")
-            line = np.linspace(0, 1.05 * x.max(), 50)
+            line = np.linspace(0, 1.05 * np.nanmax(x), 50)  # NaN: ensembles too small to fit
             left.plot(line, a * line, "k-", lw=1, label=f"a = {a:.4f} ± {da:.4f}, χ²/dof = {chi2:.1f}/{dof}")
             left.set_xlabel(text(fit["scaling_x"].attrs["description"]).replace("sqrt", "√"))
             left.set_ylabel("⟨S⟩")

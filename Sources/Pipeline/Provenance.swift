@@ -33,7 +33,10 @@ public struct InputRecord: Sendable, Equatable {
 /// SHA-256 of a file's content as lowercase hex.
 func sha256Hex(ofFile path: String) throws -> String {
     // Mapped rather than read: the hash then reads the page cache without copying the file.
-    guard let data = try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) else {
+    let data: Data
+    do {
+        data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
+    } catch {
         throw DysonError.badInput(file: path, message: "no such file or not readable")
     }
     return SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()

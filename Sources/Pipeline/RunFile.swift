@@ -15,8 +15,8 @@ import Simulation
 ///   streams are counter-based, so the step is the RNG position).
 ///
 /// Crash safety: during training nothing is overwritten, everything is appended along `snapshot`
-/// and flushed. HDF5 writes raw data before the metadata that makes it visible, so after a
-/// SIGKILL the flushed extent of the snapshot axis is the truth and later rows are discarded.
+/// and flushed. After a SIGKILL, `resume` copies the snapshots that read back in full into a
+/// fresh file and continues from the last of them.
 struct RunFileWriter: ~Copyable {
     let file: File
     let model: any EnsembleModel
@@ -38,7 +38,7 @@ struct RunFileWriter: ~Copyable {
             try layOut(try file.root(), config: config, model: model)
             try file.close()
         }
-        return try reopen(path, model: model, seeds: config.seeds)
+        return RunFileWriter(file: try File.open(path, writable: true), model: model, seeds: config.seeds)
     }
 
     private static func layOut(_ root: borrowing Group, config: SimulateConfig, model: any EnsembleModel) throws {
@@ -79,20 +79,37 @@ struct RunFileWriter: ~Copyable {
         try root.setAttribute("hyper_parameters", config.hyperParameters.map(\.name))
     }
 
-    /// Opens a partial run to continue it, discarding rows beyond the shortest flushed extent.
-    static func reopen(_ path: String, model: any EnsembleModel, seeds: Int) throws -> RunFileWriter {
-        let file = try File.open(path, writable: true)
-        let root = try file.root()
-        let names = growing(model)
-        let kept = try names.map { try root.openDataset($0).shape()[0] }.min() ?? 0
-        for name in names {
-            let dataset = try root.openDataset(name)
-            var shape = try dataset.shape()
-            shape[0] = kept
-            try dataset.extend(to: shape)
+    /// Continues a partial run: its snapshots that read back in full (every growing dataset's
+    /// row) are copied, in order, into a new file with the same header and layout, written under
+    /// a temporary name and renamed over the partial one.
+    ///
+    /// Why a copy: a SIGKILL during `H5Fflush` can leave metadata on disk that refers to space
+    /// past the end of file the superblock records (HDF5 writes the superblock last; reading the
+    /// row then fails with "addr overflow"), and further writes into that file could overwrite
+    /// such space. A copy of the complete rows is consistent whatever the kill interrupted.
+    static func resume(_ path: String, config: SimulateConfig, model: any EnsembleModel) throws -> RunFileWriter {
+        try AtomicOutput.write(path) { temporary in
+            let partial = try File.open(path)
+            let header = try FileHeader.read(from: partial, expecting: .run)
+            let source = try partial.root()
+            let file = try File.create(temporary)
+            try header.write(to: file)
+            let target = try file.root()
+            try layOut(target, config: config, model: model)
+            let names = growing(model)
+            let extent = try names.map { try source.openDataset($0).shape()[0] }.min() ?? 0
+            rows: for row in 0..<extent {
+                // A row the kill interrupted does not read back; it and any later rows are dropped.
+                var values: [GrowingRow] = []
+                for name in names {
+                    guard let value = try? GrowingRow(source, name, row: row) else { break rows }
+                    values.append(value)
+                }
+                for (name, value) in zip(names, values) { try value.append(to: target, name, row: row) }
+            }
+            try file.close()
         }
-        try file.flush()
-        return RunFileWriter(file: file, model: model, seeds: seeds)
+        return RunFileWriter(file: try File.open(path, writable: true), model: model, seeds: config.seeds)
     }
 
     /// The state written with the last flushed snapshot, or nil if none was flushed.
@@ -122,13 +139,13 @@ struct RunFileWriter: ~Copyable {
         let root = try file.root()
         let k = snapshot.index
         let size = model.stateSize
-        try appendRow(root, "snapshot", [Int64(k)], row: k)
-        try appendRow(root, "step", [Int64(snapshot.step)], row: k)
-        try appendRow(root, "epoch", [Double(snapshot.step) / Double(model.stepsPerEpoch)], row: k)
-        try appendRow(root, "loss", snapshot.measurements.map(\.loss), row: k)
-        try appendRow(root, "gradient_norm", snapshot.measurements.map(\.gradientNorm), row: k)
-        try appendRow(root, "status_code", snapshot.statuses.map(Self.code), row: k)
-        try appendRow(root, "status_step", snapshot.statuses.map(Self.step), row: k)
+        try Self.appendRow(root, "snapshot", [Int64(k)], row: k)
+        try Self.appendRow(root, "step", [Int64(snapshot.step)], row: k)
+        try Self.appendRow(root, "epoch", [Double(snapshot.step) / Double(model.stepsPerEpoch)], row: k)
+        try Self.appendRow(root, "loss", snapshot.measurements.map(\.loss), row: k)
+        try Self.appendRow(root, "gradient_norm", snapshot.measurements.map(\.gradientNorm), row: k)
+        try Self.appendRow(root, "status_code", snapshot.statuses.map(Self.code), row: k)
+        try Self.appendRow(root, "status_step", snapshot.statuses.map(Self.step), row: k)
         for matrix in model.recordedMatrices {
             let count = matrix.rows * matrix.columns
             var values = [Double](repeating: 0, count: seeds * count)
@@ -136,9 +153,9 @@ struct RunFileWriter: ~Copyable {
                 let start = seed * size + matrix.offset
                 values.replaceSubrange((seed * count)..<((seed + 1) * count), with: snapshot.states[start..<(start + count)])
             }
-            try appendRow(root, matrix.name, values, row: k)
+            try Self.appendRow(root, matrix.name, values, row: k)
         }
-        try appendRow(root, "checkpoint_state", snapshot.states, row: k)
+        try Self.appendRow(root, "checkpoint_state", snapshot.states, row: k)
         try file.flush()
     }
 
@@ -157,7 +174,7 @@ struct RunFileWriter: ~Copyable {
         }
     }
 
-    private func appendRow<T: HDF5Scalar>(_ root: borrowing Group, _ name: String, _ values: [T], row: Int) throws {
+    fileprivate static func appendRow<T: HDF5Scalar>(_ root: borrowing Group, _ name: String, _ values: [T], row: Int) throws {
         let dataset = try root.openDataset(name)
         var shape = try dataset.shape()
         shape[0] = row + 1
@@ -176,6 +193,35 @@ struct RunFileWriter: ~Copyable {
                                      description: "ok, diverged at step k, or failed at step k (non-finite weights)")
         try root.setAttribute("status", "complete")
         try file.close()
+    }
+}
+
+/// One row (snapshot) of a growing dataset of a run file, in the element type it is stored as.
+private enum GrowingRow {
+    case int64([Int64]), int32([Int32]), double([Double])
+
+    /// Reads row `row` of `name`; throws if it does not read back (e.g. its chunk lies past the
+    /// recorded end of file).
+    init(_ root: borrowing Group, _ name: String, row: Int) throws {
+        let dataset = try root.openDataset(name)
+        var count = try dataset.shape()
+        guard row < count[0] else { throw DysonError.badInput(file: name, message: "row \(row) beyond the extent") }
+        count[0] = 1
+        var offset = [Int](repeating: 0, count: count.count)
+        offset[0] = row
+        switch name {
+        case "snapshot", "step", "status_step": self = .int64(try dataset.read(as: Int64.self, offset: offset, count: count))
+        case "status_code": self = .int32(try dataset.read(as: Int32.self, offset: offset, count: count))
+        default: self = .double(try dataset.read(as: Double.self, offset: offset, count: count))
+        }
+    }
+
+    func append(to root: borrowing Group, _ name: String, row: Int) throws {
+        switch self {
+        case .int64(let values): try RunFileWriter.appendRow(root, name, values, row: row)
+        case .int32(let values): try RunFileWriter.appendRow(root, name, values, row: row)
+        case .double(let values): try RunFileWriter.appendRow(root, name, values, row: row)
+        }
     }
 }
 

@@ -44,7 +44,7 @@ public enum SimulateStage {
         var checkpoint: EnsembleCheckpoint?
         if resume && manager.fileExists(atPath: partial) {
             try checkRecordedConfig(partial, config: config)
-            writer = try RunFileWriter.reopen(partial, model: model, seeds: config.seeds)
+            writer = try RunFileWriter.resume(partial, config: config, model: model)
             checkpoint = try writer.checkpoint()
             resumedFrom = checkpoint?.step
         } else {

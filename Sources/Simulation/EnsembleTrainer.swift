@@ -172,5 +172,4 @@ public struct EnsembleTrainer<Model: EnsembleModel>: Sendable {
             }
         }
     }
-
 }

@@ -16,7 +16,7 @@ public func normalQuantile(_ p: Double) -> Double {
 }
 
 /// Φ⁻¹(½ + q) for |q| ≤ 0.425: AS 241's first rational approximation (branch-free).
-@inlinable @inline(__always) @usableFromInline
+@inlinable @inline(__always)
 func centralNormalQuantile(_ q: Double) -> Double {
     let r = 0.180625 - q * q
     let numerator = (((((((2.5090809287301226727e+3 * r + 3.3430575583588128105e+4) * r + 6.7265770927008700853e+4) * r
@@ -29,7 +29,7 @@ func centralNormalQuantile(_ q: Double) -> Double {
 }
 
 /// Φ⁻¹(p) for |p − ½| > 0.425, q = p − ½: AS 241's two tail approximations.
-@inlinable @usableFromInline
+@inlinable
 func tailNormalQuantile(_ p: Double, _ q: Double) -> Double {
     var r = (-Double.log(q < 0 ? p : 1 - p)).squareRoot()
     let magnitude: Double
