@@ -99,7 +99,8 @@ struct RunFileWriter: ~Copyable {
             let names = growing(model)
             let extent = try names.map { try source.openDataset($0).shape()[0] }.min() ?? 0
             rows: for row in 0..<extent {
-                // A row the kill interrupted does not read back; it and any later rows are dropped.
+                // A row the kill interrupted does not read back (a probe, hence `try?`); it and any
+                // later rows are dropped.
                 var values: [GrowingRow] = []
                 for name in names {
                     guard let value = try? GrowingRow(source, name, row: row) else { break rows }
@@ -200,12 +201,11 @@ struct RunFileWriter: ~Copyable {
 private enum GrowingRow {
     case int64([Int64]), int32([Int32]), double([Double])
 
-    /// Reads row `row` of `name`; throws if it does not read back (e.g. its chunk lies past the
-    /// recorded end of file).
+    /// Reads row `row` (within the extent) of `name`, in the type `layOut` created it with;
+    /// throws if it does not read back (e.g. its chunk lies past the recorded end of file).
     init(_ root: borrowing Group, _ name: String, row: Int) throws {
         let dataset = try root.openDataset(name)
         var count = try dataset.shape()
-        guard row < count[0] else { throw DysonError.badInput(file: name, message: "row \(row) beyond the extent") }
         count[0] = 1
         var offset = [Int](repeating: 0, count: count.count)
         offset[0] = row
