@@ -161,7 +161,8 @@ public enum ModelSettings: Sendable, Equatable {
             try r.require(c.learningRate > 0, "learning_rate", "must be positive (got \(c.learningRate))")
             try r.require(c.batchSize >= 1, "batch_size", "must be at least 1 (got \(c.batchSize))")
             try r.require(c.gibbsSweeps >= 1, "gibbs_sweeps", "must be at least 1")
-            try r.require(c.steps >= 1, "steps", "must be at least 1")
+            try r.require((1...GaussianRBMConfig.maximumSteps).contains(c.steps), "steps",
+                          "must lie in 1...\(GaussianRBMConfig.maximumSteps) (each step owns 2³² blocks of the random stream)")
             try r.require(c.initialStd >= 0, "initial_std", "must be non-negative")
             self = .gaussianRBM(c)
         case "tanh_network":

@@ -25,6 +25,9 @@ public struct GaussianRBMConfig: Sendable, Equatable, Codable {
     /// σ_h²: the hidden variance, fixed at 1 by SPEC §2.2.
     public static let hiddenVariance = 1.0
 
+    /// The most steps a run can have: step s draws from blocks s · 2³² … of its stream.
+    public static let maximumSteps = Int(UInt32.max)
+
     /// T = α/|B|, the effective temperature.
     public var temperature: Double { learningRate / Double(batchSize) }
 
@@ -65,8 +68,9 @@ public struct GaussianRBMConfig: Sendable, Equatable, Codable {
 /// which start at φ = 1; resuming from a state continues the chains exactly.
 ///
 /// **Randomness.** W(0) ~ N(0, initialStd²) from the seed's `.initialisation` stream; the Gibbs
-/// draws of step s from its `.training` stream at block s · ⌈|B| N/2⌉, chains in order, N
-/// deviates ξ per chain.
+/// draws of step s from its `.training` stream, N deviates ξ per chain, chains in order, by the
+/// ziggurat (`RandomStream.fillNormals`): one word each from block s · 2³² on, the rare
+/// rejections' draws from block s · 2³² + 2³¹ on, so any step's draws are addressable.
 ///
 /// **Failure.** A non-finite W or chain after step s (typically A lost positive definiteness and
 /// the chains ran away) stops the seed with `.failed(step: s + 1)`; a k-sweep covariance Σ_k that
@@ -85,8 +89,8 @@ public struct GaussianRBM: EnsembleModel {
         precondition(config.sites >= 3, "the periodic lattice needs at least 3 sites")
         precondition(config.hiddenUnits >= 1 && config.batchSize >= 1 && config.gibbsSweeps >= 1,
                      "hidden units, batch size and Gibbs sweeps must be positive")
-        precondition(config.visibleMass > 0 && config.learningRate >= 0 && config.steps >= 0,
-                     "μ must be positive, α and steps non-negative")
+        precondition(config.visibleMass > 0 && config.learningRate >= 0 && (0...GaussianRBMConfig.maximumSteps).contains(config.steps),
+                     "μ must be positive, α non-negative, steps in 0...\(GaussianRBMConfig.maximumSteps)")
         self.config = config
         self.runSeed = runSeed
         guard let (inverse, logDet) = SmallSPDMatrix.inverse(config.targetPrecision, n: config.sites) else {
@@ -106,9 +110,6 @@ public struct GaussianRBM: EnsembleModel {
     }
     public var fixedMatrices: [FixedMatrix] { [] }
 
-    /// One N-vector of deviates per chain and update (the composed Gibbs kernel, see `advance`).
-    var normalsPerStep: Int { config.batchSize * config.sites }
-
     public func initialise(seed: Int, state: UnsafeMutableBufferPointer<Double>) {
         var stream = RandomStream(runSeed: runSeed, seedIndex: UInt32(seed), purpose: .initialisation)
         stream.fillNormal(UnsafeMutableBufferPointer(rebasing: state[0..<weightCount]), std: config.initialStd)
@@ -125,177 +126,275 @@ public struct GaussianRBM: EnsembleModel {
 
     /// Advances the chains and weights of up to four seeds through `count` updates, seed i in
     /// SIMD4 lane i; each lane repeats one seed's arithmetic in a fixed order (the order of the
-    /// scalar loops written out below), so a seed's result does not depend on its companions.
+    /// loops written out below), so a seed's result does not depend on its companions.
     ///
     /// **The chains' k Gibbs sweeps in one draw.** A sweep h | φ ~ N(σ_h² Wφ, σ_h²),
     /// φ' | h ~ N(Wᵀh/μ², 1/μ²) is the linear Gaussian map φ' = Mφ + η with M = (σ_h²/μ²) X,
     /// X = WᵀW, and η ~ N(0, Σ₁), Σ₁ = (σ_h²/μ⁴) X + 1/μ², independent of φ. M and Σ₁ are
     /// polynomials in X, so they commute, and k sweeps are φ_k = Mᵏφ + η_k with
-    /// η_k ~ N(0, Σ_k), Σ_k = Σ₁ Σ_{j<k} M²ʲ = (1/μ²) Σ_{j<2k} Mʲ: the same Markov kernel as the explicit sweeps
-    /// (identical law of every chain's trajectory at update boundaries, the only place anything
-    /// reads it), drawn as φ ← Mᵏφ + L ξ with L Lᵀ = Σ_k (Cholesky) and ξ ~ N(0, I_N). That is N
-    /// deviates per chain and update instead of k(N_h + N), and the per-update cost of Mᵏ, Σ_k and
-    /// L (≈ (k − 1)N³ + N_h N² + N³/6 multiply–adds) is shared by all |B| chains. Σ_k ⪰ 1/μ² is positive
-    /// definite for every finite W; when A = μ² − σ_h² X is not (M has eigenvalues > 1) the chains
-    /// run away exactly as explicit Gibbs sweeps would. `Tests/Baselines/gaussian_rbm.py` runs
-    /// the explicit sweeps; `GaussianRBMTests` checks the two kernels agree in distribution.
+    /// η_k ~ N(0, Σ_k), Σ_k = Σ₁ Σ_{j<k} M²ʲ = (1/μ²) Σ_{j<2k} Mʲ = (1/μ²) Q (1 + Mᵏ),
+    /// Q = Σ_{j<k} Mʲ: the same Markov kernel as the explicit sweeps (identical law of every
+    /// chain's trajectory at update boundaries, the only place anything reads it), drawn as
+    /// φ ← Mᵏφ + Lξ with L Lᵀ = Σ_k (Cholesky) and ξ ~ N(0, I_N). That is N deviates per chain
+    /// and update instead of k(N_h + N), and the per-update cost of Mᵏ, Σ_k and L (k products of
+    /// N × N matrices, N_h N² for X and N³/6 for L) is shared by all |B| chains. Σ_k ⪰ 1/μ² is
+    /// positive definite for every finite W; when A = μ² − σ_h² X is not (M has eigenvalues > 1)
+    /// the chains run away exactly as explicit Gibbs sweeps would.
+    /// `Tests/Baselines/gaussian_rbm.py` runs the explicit sweeps; `GaussianRBMTests` checks the
+    /// two kernels agree in distribution.
     ///
-    /// **Lanes.** W, the chains and every N × N intermediate live transposed in scratch
-    /// (SIMD4 per entry, lane = seed) for the whole interval; each lane draws its own ξ from its
-    /// own stream (`fillNormals`, scalar). A lane that fails is written back at once (as the
-    /// scalar loop would have left it) and ignored from then on.
+    /// **Lanes.** W, the chains and every N × N intermediate live transposed in scratch (SIMD4 per
+    /// entry, lane = seed) for the whole interval. Every product runs row by row with the row's
+    /// entries as independent accumulators (the inner loop over outputs, fused multiply–adds), so
+    /// the loops are bound by arithmetic, not by the latency of one long sum. Each lane draws its
+    /// own ξ from its own streams. A lane that fails is written back at once (as a lone seed
+    /// would have left it) and ignored from then on.
     public func advance(seeds group: [Int], states: [UnsafeMutableBufferPointer<Double>], from step: Int, count: Int) -> [SeedStatus] {
         precondition(!group.isEmpty && group.count <= 4 && group.count == states.count, "1 to 4 seeds, one state each")
         for state in states { precondition(state.count == stateSize, "state has \(state.count) values, expected \(stateSize)") }
+        if config.sites == PaperSizes().n && config.hiddenUnits == PaperSizes().nh {
+            return advanceLanes(PaperSizes(), group, states, from: step, count: count)
+        }
+        return advanceLanes(ConfiguredSizes(n: config.sites, nh: config.hiddenUnits), group, states, from: step, count: count)
+    }
+
+    /// N and N_h as a type, so that `advanceLanes` is compiled once with the paper's sizes as
+    /// constants (its loops over a row unrolled, the row in registers) and once for any sizes.
+    protocol LaneSizes {
+        var n: Int { get }
+        var nh: Int { get }
+    }
+    struct PaperSizes: LaneSizes {
+        var n: Int { 10 }
+        var nh: Int { 10 }
+    }
+    struct ConfiguredSizes: LaneSizes {
+        let n: Int
+        let nh: Int
+    }
+
+    /// `advance(seeds:…)` for N = sizes.n, N_h = sizes.nh.
+    func advanceLanes<Sizes: LaneSizes>(_ sizes: Sizes, _ group: [Int], _ states: [UnsafeMutableBufferPointer<Double>],
+                                        from step: Int, count: Int) -> [SeedStatus] {
         let live = group.count
         let lanes = (0..<4).map { states[min($0, live - 1)].baseAddress! }
-        let n = config.sites, nn = n * n
-        let nh = config.hiddenUnits
+        let n = sizes.n, nh = sizes.nh, nn = n &* n
         let chains = config.batchSize
         let sweeps = config.gibbsSweeps
-        let muSquared = SIMD4<Double>(repeating: config.visibleMass * config.visibleMass)
         let hScale = GaussianRBMConfig.hiddenVariance
-        let mScale = SIMD4<Double>(repeating: hScale / (config.visibleMass * config.visibleMass))
+        let muSquared = config.visibleMass * config.visibleMass
+        let mScale = SIMD4<Double>(repeating: hScale / muSquared)
+        let noiseScale = SIMD4<Double>(repeating: 1 / muSquared)
         let alpha = SIMD4<Double>(repeating: config.learningRate)
-        let weight = SIMD4<Double>(repeating: hScale / Double(chains))
-        let blocksPerStep = UInt64((normalsPerStep + 1) / 2)
+        let minusWeight = SIMD4<Double>(repeating: -hScale / Double(chains))
         let size = stateSize, chainValues = chains * n
         var statuses = [SeedStatus](repeating: .ok, count: 4)
         var stopped = SIMDMask<SIMD4<Int64>>(repeating: false)
         for t in live..<4 { stopped[t] = true }
         let zero = SIMD4<Double>()
-        targetCovariance.withUnsafeBufferPointer { kInverse in
-            withUnsafeTemporaryAllocation(of: SIMD4<Double>.self, capacity: 6 * nn + size + chainValues + n) { lanesBuffer in
-            withUnsafeTemporaryAllocation(of: Double.self, capacity: 5 * chainValues) { normalsBuffer in
-                let state = lanesBuffer.baseAddress!, wT = state, phiT = state + weightCount
-                let m = state + size, mk = m + nn, power = mk + nn, l = power + nn, temp = l + nn, c = temp + nn
-                let xiT = c + nn, old = xiT + chainValues
-                let normals = normalsBuffer.baseAddress!, uniforms = normals + 4 * chainValues
-                for i in 0..<size { state[i] = SIMD4(lanes[0][i], lanes[1][i], lanes[2][i], lanes[3][i]) }
-                func stop(_ stops: SIMDMask<SIMD4<Int64>>, _ status: SeedStatus) {
-                    for t in 0..<4 where stops[t] {
-                        statuses[t] = status
-                        for i in 0..<size { lanes[t][i] = state[i][t] }
-                    }
-                    stopped = stopped .| stops
-                }
-                for s in step..<(step + count) {
-                    // M = (σ_h²/μ²) WᵀW, exactly symmetric (upper triangle mirrored), each entry
-                    // summed over a in order.
-                    for i in 0..<n {
-                        for j in i..<n {
-                            var v = zero
-                            for a in 0..<nh { v += wT[a &* n &+ i] * wT[a &* n &+ j] }
-                            v *= mScale
-                            m[i &* n &+ j] = v
-                            m[j &* n &+ i] = v
-                        }
-                    }
-                    // Σ_k = Σ₁ Σ_{j<k} M²ʲ = (1 + M)(1 + M² + … + M²ᵏ⁻²)/μ² = (1/μ²) Σ_{j<2k} Mʲ:
-                    // the powers M², …, M²ᵏ⁻¹ (Mᵏ among them) summed into l, then its Cholesky
-                    // factor in l's lower triangle. Powers of the symmetric M are symmetric, so
-                    // (Mʲ⁻¹M)_ab = Σ_i (Mʲ⁻¹)_ai M_ib, upper triangle only.
-                    for k in 0..<nn { power[k] = m[k]; l[k] = m[k] }
-                    for i in 0..<n { l[i &* n &+ i] += 1 }
-                    if sweeps == 1 { for k in 0..<nn { mk[k] = m[k] } }
-                    if 2 * sweeps - 1 >= 2 {
-                        for j in 2...(2 * sweeps - 1) {
-                            for a in 0..<n {
-                                for b in a..<n {
-                                    var v = zero
-                                    for i in 0..<n { v += power[a &* n &+ i] * m[i &* n &+ b] }
-                                    temp[a &* n &+ b] = v
-                                    temp[b &* n &+ a] = v
-                                }
-                            }
-                            for k in 0..<nn { power[k] = temp[k]; l[k] += temp[k] }
-                            if j == sweeps { for k in 0..<nn { mk[k] = temp[k] } }
-                        }
-                    }
-                    for k in 0..<nn { l[k] /= muSquared }
-                    let failed = Self.factorLanes(l, n: n) .& .!stopped
-                    if any(failed) {
-                        stop(failed, .failed(step: s))
-                        if all(stopped) { return }
-                    }
-                    for t in 0..<4 where !stopped[t] {
-                        var stream = RandomStream(runSeed: runSeed, seedIndex: UInt32(group[t]), purpose: .training,
-                                                  block: UInt64(s) * blocksPerStep)
-                        stream.fillNormals(normals + t &* chainValues, count: chainValues, scratch: uniforms)
-                    }
-                    for k in 0..<chainValues {
-                        xiT[k] = SIMD4(normals[k], normals[chainValues &+ k], normals[2 &* chainValues &+ k], normals[3 &* chainValues &+ k])
-                    }
-                    // φ_b ← Mᵏ φ_b + L ξ_b, then Ĉ gains φ_b φ_bᵀ, chains in order.
-                    for k in 0..<nn { c[k] = zero }
-                    for b in 0..<chains {
-                        let phi = phiT + b &* n, xi = xiT + b &* n
-                        for i in 0..<n { old[i] = phi[i] }
-                        for i in 0..<n {
-                            var v = zero
-                            for j in 0..<n { v += mk[i &* n &+ j] * old[j] }
-                            for j in 0...i { v += l[i &* n &+ j] * xi[j] }
-                            phi[i] = v
-                        }
-                        for i in 0..<n {
-                            let pi = phi[i]
-                            for j in i..<n { c[i &* n &+ j] += pi * phi[j] }
-                        }
-                    }
-                    // K⁻¹ − σ_h² Ĉ (symmetric), then W ← W + α W (K⁻¹ − σ_h² Ĉ).
-                    for i in 0..<n {
-                        for j in i..<n {
-                            let d = SIMD4(repeating: kInverse[i &* n &+ j]) - weight * c[i &* n &+ j]
-                            c[i &* n &+ j] = d
-                            c[j &* n &+ i] = d
-                        }
-                    }
-                    var check = zero
-                    for a in 0..<nh {
-                        // Row a of W (K⁻¹ − σ_h² Ĉ) from the old row a, then written back.
-                        let row = wT + a &* n
-                        for j in 0..<n { temp[j] = zero }
-                        for i in 0..<n {
-                            let wi = row[i]
-                            for j in 0..<n { temp[j] += wi * c[i &* n &+ j] }
-                        }
-                        for j in 0..<n {
-                            row[j] += alpha * temp[j]
-                            check += row[j]
-                        }
-                    }
-                    for k in 0..<chainValues { check += phiT[k] }
-                    // Non-finite: check − check is NaN exactly when check is ±∞ or NaN.
-                    let runaway = (check - check) .!= zero .& .!stopped
-                    if any(runaway) {
-                        stop(runaway, .failed(step: s + 1))
-                        if all(stopped) { return }
-                    }
-                }
-                stop(.!stopped, .ok)
+        // Scratch without closures (whose bodies the compiler would not specialise for the sizes):
+        // the lanes' state, six N × N matrices (M, Q, U, D, Mʲ and the next power), K⁻¹ in every
+        // lane, the deviates (lane-interleaved) and one N-vector.
+        let scratch = UnsafeMutablePointer<SIMD4<Double>>.allocate(capacity: size + 7 * nn + n)
+        let normals = UnsafeMutablePointer<Double>.allocate(capacity: 4 * chainValues)
+        defer {
+            scratch.deallocate()
+            normals.deallocate()
+        }
+        let state = scratch, wT = state, phiT = state + weightCount
+        let m = state + size, q = m + nn, u = q + nn, d = u + nn, kInverse = d + nn
+        var power = kInverse + nn, spare = power + nn
+        let acc = spare + nn
+        for k in 0..<nn { kInverse[k] = SIMD4(repeating: targetCovariance[k]) }
+        for i in 0..<size { state[i] = SIMD4(lanes[0][i], lanes[1][i], lanes[2][i], lanes[3][i]) }
+        func stop(_ stops: SIMDMask<SIMD4<Int64>>, _ status: SeedStatus) {
+            for t in 0..<4 where stops[t] {
+                statuses[t] = status
+                for i in 0..<size { lanes[t][i] = state[i][t] }
             }
+            stopped = stopped .| stops
+        }
+        steps: for s in step..<(step + count) {
+            // M = (σ_h²/μ²) WᵀW; Mᵏ (in `power`) and Q = Σ_{j<k} Mʲ; Σ_k = (Q + Q Mᵏ)/μ²
+            // and its factor.
+            Self.gram(wT, rows: nh, n: n, scale: mScale, into: m)
+            for k in 0..<nn { q[k] = zero; power[k] = m[k] }
+            for i in 0..<n { q[i &* n &+ i] = SIMD4(repeating: 1) }
+            for _ in 1..<max(sweeps, 1) {
+                for k in 0..<nn { q[k] += power[k] }
+                Self.product(power, m, into: spare, n: n)
+                swap(&power, &spare)
+            }
+            Self.product(q, power, into: u, n: n)
+            for k in 0..<nn { u[k] = (u[k] + q[k]) * noiseScale }
+            let failed = Self.factorUpper(u, n: n) .& .!stopped
+            if any(failed) {
+                stop(failed, .failed(step: s))
+                if all(stopped) { break steps }
+            }
+            let streamStart = UInt64(s) << 32
+            for t in 0..<4 where !stopped[t] {
+                var stream = RandomStream(runSeed: runSeed, seedIndex: UInt32(group[t]), purpose: .training, block: streamStart)
+                var overflow = RandomStream(runSeed: runSeed, seedIndex: UInt32(group[t]), purpose: .training,
+                                            block: streamStart | 1 << 31)
+                stream.fillNormals(normals + t, count: chainValues, stride: 4, overflow: &overflow)
+            }
+            Self.moveChains(phiT, chains: chains, n: n, power: power, factor: u, noise: UnsafeRawPointer(normals), scratch: acc)
+            // W ← W + α W D, D = K⁻¹ − σ_h² Ĉ.
+            Self.updateDirection(phiT, chains: chains, n: n, kInverse: kInverse, minusWeight: minusWeight, into: d)
+            Self.step(wT, rows: nh, n: n, direction: d, alpha: alpha, scratch: acc)
+            var check = zero
+            for k in 0..<(weightCount &+ chainValues) { check += state[k] }
+            // Non-finite: check − check is NaN exactly when check is ±∞ or NaN.
+            let runaway = (check - check) .!= zero .& .!stopped
+            if any(runaway) {
+                stop(runaway, .failed(step: s + 1))
+                if all(stopped) { break steps }
             }
         }
+        stop(.!stopped, .ok)
         return Array(statuses[0..<live])
     }
 
-    /// `SmallSPDMatrix.factor` lane by lane on SIMD4 entries (the same operations in the same
-    /// order): overwrites the lower triangle with L; returns the lanes whose pivot was not
-    /// positive or not finite (those lanes' entries are then meaningless).
+    // The lane kernels of `advance`: N × N (or N_h × N) row-major matrices of SIMD4 entries, lane =
+    // seed. Each output row is summed in a local `Row` of up to 16 entries (wider rows go in
+    // chunks), which the compiler keeps in registers, over constant-length inner loops once the
+    // sizes are constants. The products are symmetric in exact arithmetic, but computing only a
+    // triangle made the short variable-length loops cost more than the arithmetic saved.
+
+    /// Up to 16 lane accumulators: a value, so it aliases nothing and lives in registers.
+    typealias Row = InlineArray<16, SIMD4<Double>>
+
+    /// out = scale · WᵀW for W with `rows` rows: row i sums W_ai W_a· over a in order, so entries
+    /// (i, j) and (j, i) add the same products in the same order (exactly symmetric).
     @inline(__always)
-    static func factorLanes(_ a: UnsafeMutablePointer<SIMD4<Double>>, n: Int) -> SIMDMask<SIMD4<Int64>> {
+    static func gram(_ w: UnsafePointer<SIMD4<Double>>, rows: Int, n: Int, scale: SIMD4<Double>,
+                     into out: UnsafeMutablePointer<SIMD4<Double>>) {
+        for i in 0..<n {
+            var j0 = 0
+            while j0 < n {
+                let width = min(16, n &- j0)
+                var row = Row(repeating: SIMD4())
+                for a in 0..<rows {
+                    let wa = w + a &* n, wai = wa[i], chunk = wa + j0
+                    for j in 0..<width { row[j] = row[j].addingProduct(wai, chunk[j]) }
+                }
+                for j in 0..<width { out[i &* n &+ j0 &+ j] = row[j] * scale }
+                j0 &+= 16
+            }
+        }
+    }
+
+    /// out = a b: row i sums a_il b_l· over l in order.
+    @inline(__always)
+    static func product(_ a: UnsafePointer<SIMD4<Double>>, _ b: UnsafePointer<SIMD4<Double>>,
+                        into out: UnsafeMutablePointer<SIMD4<Double>>, n: Int) {
+        for i in 0..<n {
+            var j0 = 0
+            while j0 < n {
+                let width = min(16, n &- j0)
+                var row = Row(repeating: SIMD4())
+                for l in 0..<n {
+                    let ail = a[i &* n &+ l], chunk = b + (l &* n &+ j0)
+                    for j in 0..<width { row[j] = row[j].addingProduct(ail, chunk[j]) }
+                }
+                for j in 0..<width { out[i &* n &+ j0 &+ j] = row[j] }
+                j0 &+= 16
+            }
+        }
+    }
+
+    /// φ_b ← Mᵏ φ_b + L ξ_b for every chain b, with L = Uᵀ: (Lξ)_i = Σ_j U_ji ξ_j (U's lower
+    /// triangle is 0) and Mᵏ symmetric, so both read rows. ξ_b is the b-th N-vector of SIMD4 lanes
+    /// at `noise` (lane t: seed t's deviates, written with stride 4). The new φ_b is written after
+    /// all of it is summed, so it reads only the old one.
+    @inline(__always)
+    static func moveChains(_ phi: UnsafeMutablePointer<SIMD4<Double>>, chains: Int, n: Int, power: UnsafePointer<SIMD4<Double>>,
+                           factor u: UnsafePointer<SIMD4<Double>>, noise: UnsafeRawPointer,
+                           scratch old: UnsafeMutablePointer<SIMD4<Double>>) {
+        for b in 0..<chains {
+            let chain = phi + b &* n, xi = noise + (b &* n) &* 32
+            for i in 0..<n { old[i] = chain[i] }
+            var i0 = 0
+            while i0 < n {
+                let width = min(16, n &- i0)
+                var row = Row(repeating: SIMD4())
+                for j in 0..<n {
+                    let pj = old[j], xj = xi.loadUnaligned(fromByteOffset: j &* 32, as: SIMD4<Double>.self)
+                    let mRow = power + (j &* n &+ i0), uRow = u + (j &* n &+ i0)
+                    for i in 0..<width { row[i] = row[i].addingProduct(mRow[i], pj).addingProduct(uRow[i], xj) }
+                }
+                for i in 0..<width { chain[i0 &+ i] = row[i] }
+                i0 &+= 16
+            }
+        }
+    }
+
+    /// out = K⁻¹ − σ_h² Ĉ with Ĉ = (1/|B|) Σ_b φ_b φ_bᵀ (`minusWeight` = −σ_h²/|B|): row i sums
+    /// φ_bi φ_b· over the chains in order.
+    @inline(__always)
+    static func updateDirection(_ phi: UnsafePointer<SIMD4<Double>>, chains: Int, n: Int, kInverse: UnsafePointer<SIMD4<Double>>,
+                                minusWeight: SIMD4<Double>, into out: UnsafeMutablePointer<SIMD4<Double>>) {
+        for i in 0..<n {
+            var j0 = 0
+            while j0 < n {
+                let width = min(16, n &- j0)
+                var row = Row(repeating: SIMD4())
+                for b in 0..<chains {
+                    let chain = phi + b &* n, pi = chain[i], chunk = chain + j0
+                    for j in 0..<width { row[j] = row[j].addingProduct(pi, chunk[j]) }
+                }
+                for j in 0..<width {
+                    let k = i &* n &+ j0 &+ j
+                    out[k] = kInverse[k].addingProduct(minusWeight, row[j])
+                }
+                j0 &+= 16
+            }
+        }
+    }
+
+    /// W ← W + α W D, row by row (each row's W D from the old row, then written back).
+    @inline(__always)
+    static func step(_ w: UnsafeMutablePointer<SIMD4<Double>>, rows: Int, n: Int, direction d: UnsafePointer<SIMD4<Double>>,
+                     alpha: SIMD4<Double>, scratch old: UnsafeMutablePointer<SIMD4<Double>>) {
+        for a in 0..<rows {
+            let wa = w + a &* n
+            for i in 0..<n { old[i] = wa[i] }
+            var j0 = 0
+            while j0 < n {
+                let width = min(16, n &- j0)
+                var row = Row(repeating: SIMD4())
+                for i in 0..<n {
+                    let wi = old[i], chunk = d + (i &* n &+ j0)
+                    for j in 0..<width { row[j] = row[j].addingProduct(wi, chunk[j]) }
+                }
+                for j in 0..<width { wa[j0 &+ j] = old[j0 &+ j].addingProduct(alpha, row[j]) }
+                j0 &+= 16
+            }
+        }
+    }
+
+    /// Cholesky factor A = UᵀU of the symmetric N × N lane matrix `a`, in place in its upper
+    /// triangle (right-looking: row j is scaled by 1/U_jj, then the trailing upper triangle loses
+    /// U_j·ᵀ U_j·, independent updates). Returns the lanes whose pivot was not positive or not
+    /// finite (those lanes' entries are then meaningless). The lower triangle is not read; it is
+    /// set to zero, so that U's rows can be used at full width.
+    @inline(__always)
+    static func factorUpper(_ a: UnsafeMutablePointer<SIMD4<Double>>, n: Int) -> SIMDMask<SIMD4<Int64>> {
         var bad = SIMDMask<SIMD4<Int64>>(repeating: false)
         for j in 0..<n {
-            var d = a[j &* n &+ j]
-            for k in 0..<j { d -= a[j &* n &+ k] * a[j &* n &+ k] }
+            let row = a + j &* n
+            let d = row[j]
             bad = bad .| .!(d .> 0 .& d .< .infinity)
-            let l = d.squareRoot()
-            a[j &* n &+ j] = l
-            for i in (j &+ 1)..<max(j &+ 1, n) {
-                var s = a[i &* n &+ j]
-                for k in 0..<j { s -= a[i &* n &+ k] * a[j &* n &+ k] }
-                a[i &* n &+ j] = s / l
+            let pivot = d.squareRoot()
+            row[j] = pivot
+            let inverse = 1 / pivot
+            for i in (j &+ 1)..<n { row[i] *= inverse }
+            for r in (j &+ 1)..<n {
+                let minusUjr = -row[r], target = a + r &* n
+                for i in r..<n { target[i] = target[i].addingProduct(minusUjr, row[i]) }
             }
+            for i in 0..<j { row[i] = SIMD4() }
         }
         return bad
     }

@@ -52,14 +52,3 @@ func tailNormalQuantile(_ p: Double, _ q: Double) -> Double {
     }
     return q < 0 ? -magnitude : magnitude
 }
-
-/// `out[i] = normalQuantile(p[i])` for every i, bit for bit, faster for many values: the central
-/// approximation (85 % of uniforms) runs for every element in one branch-free loop that the
-/// compiler vectorises and pipelines, then the tails are redone one by one.
-///
-/// Precondition: every p[i] in (0, 1) (checked in the tail pass); `out` at least as long as `p`.
-@inlinable
-public func normalQuantiles(_ p: UnsafeBufferPointer<Double>, into out: UnsafeMutablePointer<Double>) {
-    for i in 0..<p.count { out[i] = centralNormalQuantile(p[i] - 0.5) }
-    for i in 0..<p.count where !(abs(p[i] - 0.5) <= 0.425) { out[i] = normalQuantile(p[i]) }
-}

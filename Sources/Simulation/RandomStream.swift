@@ -57,7 +57,8 @@ public struct RandomStream: Sendable {
     ///
     /// Every pair of deviates consumes exactly one Philox block, which models rely on to address a
     /// step's draws by block index (`init(…, block:)`); a rejection method such as Marsaglia's
-    /// polar method would consume a variable number of blocks. The quantile replaced Box–Muller,
+    /// polar method would consume a variable number of blocks (`fillNormals`, the ziggurat for bulk
+    /// draws, takes its rejections' draws from a second stream instead). The quantile replaced Box–Muller,
     /// whose sine and cosine cost about two thirds of its time (≈ 36 ns per deviate against ≈ 16).
     /// Exact in distribution up to the 52-bit resolution of the uniforms (|z| ≤ 8.3) and the
     /// 1e-16 accuracy of AS 241.
@@ -72,38 +73,13 @@ public struct RandomStream: Sendable {
         return normalQuantile(u1)
     }
 
-    /// Fills `count` values at `out` with exactly the deviates `count` calls of `nextNormal()`
-    /// would return (same blocks, same order, same spare), through the batched quantile
-    /// `normalQuantiles`; `scratch` holds at least `count` values for the uniforms.
-    @inlinable
-    public mutating func fillNormals(_ out: UnsafeMutablePointer<Double>, count: Int, scratch: UnsafeMutablePointer<Double>) {
-        var start = 0
-        if count > 0, let z = spareNormal {
-            out[0] = z
-            spareNormal = nil
-            start = 1
-        }
-        let pairs = (count - start) / 2
-        // Four consecutive blocks per `Philox.blocks` call (bit-identical to one at a time).
-        var k = 0
-        while k &+ 4 <= pairs {
-            let counters = SIMD4<UInt64>(repeating: block) &+ SIMD4(0, 1, 2, 3)
-            let r = Philox.blocks(SIMD4(truncatingIfNeeded: counters), SIMD4(truncatingIfNeeded: counters &>> 32),
-                                  SIMD4(repeating: seedIndex), SIMD4(repeating: purpose), key: key)
-            block &+= 4
-            for lane in 0..<4 {
-                scratch[2 &* (k &+ lane)] = Self.openUnit(r.0[lane], r.1[lane])
-                scratch[2 &* (k &+ lane) &+ 1] = Self.openUnit(r.2[lane], r.3[lane])
-            }
-            k &+= 4
-        }
-        for k in k..<pairs {
-            let (u1, u2) = nextUniformPair()
-            scratch[2 &* k] = u1
-            scratch[2 &* k &+ 1] = u2
-        }
-        normalQuantiles(UnsafeBufferPointer(start: scratch, count: 2 * pairs), into: out + start)
-        if start + 2 * pairs < count { out[count - 1] = nextNormal() }
+    /// The next eight blocks as 64-bit words (`Philox.wordPairs`): lane i holds block b + i's
+    /// (x0, x1) and (x2, x3), high half first.
+    @inlinable @inline(__always)
+    public mutating func nextWordPairs() -> (SIMD8<UInt64>, SIMD8<UInt64>) {
+        let counters = SIMD8<UInt64>(repeating: block) &+ SIMD8(0, 1, 2, 3, 4, 5, 6, 7)
+        block &+= 8
+        return Philox.wordPairs(counters: counters, seedIndex, purpose, key: key)
     }
 
     /// Fills `buffer` with independent N(0, std²) deviates.

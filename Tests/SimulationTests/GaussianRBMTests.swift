@@ -231,6 +231,29 @@ struct GaussianRBMTests {
         #expect(states[0] == alone[0] && states[2] == alone[3])
     }
 
+    /// The paper's N = N_h = 10 run through a copy of the lane kernel compiled with the sizes as
+    /// constants; it must repeat the general kernel's arithmetic bit for bit.
+    @Test func thePaperSizedKernelEqualsTheGeneralOne() {
+        let c = rbmConfig(sites: 10, hidden: 10, chains: 16, steps: 40)
+        let model = GaussianRBM(config: c, runSeed: 8)
+        let group = [0, 1, 2]
+        func states() -> [[Double]] {
+            group.map { seed in
+                var x = [Double](repeating: 0, count: model.stateSize)
+                x.withUnsafeMutableBufferPointer { model.initialise(seed: seed, state: $0) }
+                return x
+            }
+        }
+        var paper = states(), general = states()
+        let a = paper.withUnsafeMutableBufferPointers { model.advance(seeds: group, states: $0, from: 0, count: 40) }
+        let b = general.withUnsafeMutableBufferPointers {
+            model.advanceLanes(GaussianRBM.ConfiguredSizes(n: 10, nh: 10), group, $0, from: 0, count: 40)
+        }
+        #expect(a == [.ok, .ok, .ok] && a == b)
+        #expect(paper.map { $0.map(\.bitPattern) } == general.map { $0.map(\.bitPattern) })
+        #expect(paper != states())
+    }
+
     @Test func resultsDoNotDependOnThreads() throws {
         let c = rbmConfig(chains: 8, steps: 60)
         let model = GaussianRBM(config: c, runSeed: 42)

@@ -79,44 +79,19 @@ func normalQuantileMatchesScipy(p: Double, expected: Double) {
     #expect(abs(normalQuantile(p) - expected) <= 1e-15 * max(abs(expected), 1e-300))
 }
 
-/// The batched `fillNormals` returns exactly the deviates of repeated `nextNormal()` calls —
-/// bit for bit, in order, with the same stream position and spare afterwards — for even and
-/// odd counts and with a spare pending at the start. 10 000 deviates include ≈ 1 500 tails.
-@Test(arguments: [0, 1, 2, 7, 10_000])
-func batchedNormalsEqualOneByOne(count: Int) {
-    for pending in [false, true] {
-        var a = RandomStream(runSeed: 3, seedIndex: 4, purpose: .training)
-        if pending { _ = a.nextNormal() }
-        var b = a
-        let expected = (0..<count).map { _ in a.nextNormal() }
-        var got = [Double](repeating: 0, count: count)
-        var scratch = [Double](repeating: 0, count: count)
-        got.withUnsafeMutableBufferPointer { out in
-            scratch.withUnsafeMutableBufferPointer { b.fillNormals(out.baseAddress!, count: count, scratch: $0.baseAddress!) }
-        }
-        #expect(got.map(\.bitPattern) == expected.map(\.bitPattern), "count \(count), pending \(pending)")
-        #expect(a.nextNormal().bitPattern == b.nextNormal().bitPattern && a.nextNormal().bitPattern == b.nextNormal().bitPattern)
-    }
-}
-
-/// `Philox.blocks` (four lanes) equals four `Philox.block` calls bit for bit, and a stream whose
-/// block index crosses 2³² (the low counter word wrapping into the high one) fills the same
-/// deviates batched as one by one.
-@Test func fourLaneBlocksEqualSingleBlocks() {
+/// `Philox.wordPairs` (eight lanes of 64-bit words) equals eight `Philox.block` calls bit for bit,
+/// including counters whose low word wraps into the high one (block 2³² − 3 … 2³² + 4), and
+/// `RandomStream.nextWordPairs` takes the stream's next eight blocks.
+@Test func eightLaneWordPairsEqualSingleBlocks() {
     let key: Philox.Key = (0xA409_3822, 0x299F_31D0)
-    let c0 = SIMD4<UInt32>(0, 0xFFFF_FFFF, 7, 0x243F_6A88), c1 = SIMD4<UInt32>(0, 1, 0xFFFF_FFFF, 0x85A3_08D3)
-    let c2 = SIMD4<UInt32>(3, 0, 9, 0x1319_8A2E), c3 = SIMD4<UInt32>(5, 5, 0, 0x0370_7344)
-    let r = Philox.blocks(c0, c1, c2, c3, key: key)
-    for lane in 0..<4 {
-        let one = Philox.block((c0[lane], c1[lane], c2[lane], c3[lane]), key: key)
-        #expect([r.0[lane], r.1[lane], r.2[lane], r.3[lane]] == [one.0, one.1, one.2, one.3], "lane \(lane)")
+    var stream = RandomStream(runSeed: 0x299F_31D0_A409_3822, seedIndex: 0x1319_8A2E, purpose: .training, block: (1 << 32) - 3)
+    let (first, second) = stream.nextWordPairs()
+    #expect(stream.block == (1 << 32) + 5)
+    for lane in 0..<8 {
+        let counter = UInt64((1 << 32) - 3 + lane)
+        let one = Philox.block((UInt32(truncatingIfNeeded: counter), UInt32(truncatingIfNeeded: counter >> 32),
+                                0x1319_8A2E, StreamPurpose.training.rawValue), key: key)
+        #expect(first[lane] == UInt64(one.0) << 32 | UInt64(one.1), "lane \(lane)")
+        #expect(second[lane] == UInt64(one.2) << 32 | UInt64(one.3), "lane \(lane)")
     }
-    var a = RandomStream(runSeed: 9, seedIndex: 2, purpose: .training, block: (1 << 32) - 3)
-    var b = a
-    let expected = (0..<20).map { _ in a.nextNormal() }
-    var got = [Double](repeating: 0, count: 20), scratch = [Double](repeating: 0, count: 20)
-    got.withUnsafeMutableBufferPointer { out in
-        scratch.withUnsafeMutableBufferPointer { b.fillNormals(out.baseAddress!, count: 20, scratch: $0.baseAddress!) }
-    }
-    #expect(got.map(\.bitPattern) == expected.map(\.bitPattern))
 }
