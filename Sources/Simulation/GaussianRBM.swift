@@ -243,9 +243,11 @@ public struct GaussianRBM: EnsembleModel {
             // W ← W + α W D, D = K⁻¹ − σ_h² Ĉ.
             Self.updateDirection(phiT, chains: chains, n: n, kInverse: kInverse, minusWeight: minusWeight, into: d)
             Self.step(wT, rows: nh, n: n, direction: d, alpha: alpha, scratch: acc)
+            // A non-finite chain leaves W non-finite in the same step (its φ_bi² enters D_ii, and
+            // 0 · ∞ is NaN), so W alone is checked: check − check is NaN exactly when check is ±∞
+            // or NaN.
             var check = zero
-            for k in 0..<(weightCount &+ chainValues) { check += state[k] }
-            // Non-finite: check − check is NaN exactly when check is ±∞ or NaN.
+            for k in 0..<weightCount { check += wT[k] }
             let runaway = (check - check) .!= zero .& .!stopped
             if any(runaway) {
                 stop(runaway, .failed(step: s + 1))

@@ -46,13 +46,14 @@ public enum Philox {
                 k0 = (k0 &+ 0x9E37_79B9) & 0xFFFF_FFFF
                 k1 = (k1 &+ 0xBB67_AE85) & 0xFFFF_FFFF
             }
-            // The masks change nothing (every word is below 2³²) but tell the compiler so inside
-            // the loop, which makes each product one vpmuludq instead of a full 64-bit multiply.
+            // Only the low halves of the lanes are Philox's words: x1 and x3 keep the products'
+            // high halves too, which reach x0 and x2 only above bit 31, and the masks before
+            // each multiply drop them (making each product one vpmuludq, not a 64-bit multiply).
             let p0 = (x0 & low) &* SIMD8(repeating: 0xD251_1F53)
             let p1 = (x2 & low) &* SIMD8(repeating: 0xCD9E_8D57)
-            (x0, x1, x2, x3) = ((p1 &>> 32) ^ x1 ^ SIMD8(repeating: k0), p1 & low,
-                                (p0 &>> 32) ^ x3 ^ SIMD8(repeating: k1), p0 & low)
+            (x0, x1, x2, x3) = ((p1 &>> 32) ^ x1 ^ SIMD8(repeating: k0), p1,
+                                (p0 &>> 32) ^ x3 ^ SIMD8(repeating: k1), p0)
         }
-        return ((x0 &<< 32) | x1, (x2 &<< 32) | x3)
+        return ((x0 &<< 32) | (x1 & low), (x2 &<< 32) | (x3 & low))
     }
 }
