@@ -235,8 +235,8 @@ public struct GaussianRBM: EnsembleModel {
             let streamStart = UInt64(s) << 32
             for t in 0..<4 where !stopped[t] {
                 var stream = RandomStream(runSeed: runSeed, seedIndex: UInt32(group[t]), purpose: .training, block: streamStart)
-                var overflow = RandomStream(runSeed: runSeed, seedIndex: UInt32(group[t]), purpose: .training,
-                                            block: streamStart | 1 << 31)
+                var overflow = RandomWords(RandomStream(runSeed: runSeed, seedIndex: UInt32(group[t]), purpose: .training,
+                                                        block: streamStart | 1 << 31))
                 stream.fillNormals(normals + t, count: chainValues, stride: 4, overflow: &overflow)
             }
             Self.moveChains(phiT, chains: chains, n: n, power: power, factor: u, noise: UnsafeRawPointer(normals), scratch: acc)

@@ -91,10 +91,11 @@ public struct RandomStream: Sendable {
     /// (hi·2³² + lo) ≫ 12 mapped to the centre of one of 2⁵² equal cells of (0, 1): never 0 or 1.
     /// (With 53 bits the top cell's centre 1 − 2⁻⁵⁴ is not representable and rounds to 1.)
     @inlinable
-    static func openUnit(_ hi: UInt32, _ lo: UInt32) -> Double {
-        let bits = (UInt64(hi) << 32 | UInt64(lo)) >> 12
-        return (Double(bits) + 0.5) * 0x1p-52
-    }
+    static func openUnit(_ hi: UInt32, _ lo: UInt32) -> Double { openUnit(UInt64(hi) << 32 | UInt64(lo)) }
+
+    /// The same for a 64-bit word: its top 52 bits.
+    @inlinable
+    static func openUnit(_ word: UInt64) -> Double { (Double(word >> 12) + 0.5) * 0x1p-52 }
 }
 
 /// Lets a stream drive Swift's generic random APIs and statistics code that takes

@@ -8,7 +8,7 @@ import RealModule
 /// layer i ≥ 1 is the rectangle [0, xᵢ] × [f(xᵢ), f(xᵢ₋₁)] (x₀ = 0, x₂₅₅ = r), layer 0 the base
 /// [0, r] × [0, f(r)] plus the tail beyond r. A word picks a layer (8 bits), a sign (1 bit) and a
 /// point x uniform on the layer's width (52 bits); x < xᵢ₋₁ lies under the curve and is returned
-/// at once (≈ 99.3 % of words). Otherwise layer i ≥ 1 accepts x if a uniform height in
+/// at once (98.5 % of words). Otherwise layer i ≥ 1 accepts x if a uniform height in
 /// [f(xᵢ), f(xᵢ₋₁)] falls below f(x) (the wedge), layer 0 samples the tail by Marsaglia's method;
 /// a rejected point starts over with a fresh word. Exact in distribution up to the 52-bit
 /// resolution of x and the rounding of the tables (each layer's area is v to about 1e-15,
@@ -17,8 +17,8 @@ import RealModule
 ///
 /// **Randomness.** Unlike the quantile transform of `RandomStream.nextNormal`, a rejection method
 /// consumes a variable number of draws. `fillNormals` therefore takes exactly one word of its
-/// stream per deviate and draws everything a rejection needs from a second stream, so a model can
-/// still address a step's deviates by block index.
+/// stream per deviate and draws everything a rejection needs from a second stream (as 64-bit
+/// words, eight blocks at a time), so a model can still address a step's deviates by block index.
 enum Ziggurat {
     /// One layer: the fast-path bound ⌊2⁵² xᵢ₋₁/xᵢ⌋ on the 52-bit magnitude, the scale xᵢ/2⁵²
     /// from magnitude to x, and f(xᵢ). For layer 0 the width is the base's equivalent v/f(r).
@@ -58,7 +58,7 @@ enum Ziggurat {
     /// The deviate of `word` (layer: bits 0–7, sign: bit 8, magnitude: bits 12–63) if its point
     /// lies under the curve's core, else the ziggurat continued with draws from `overflow`.
     @inline(__always)
-    static func deviate(_ word: UInt64, _ layers: UnsafePointer<Layer>, _ overflow: inout RandomStream) -> Double {
+    static func deviate(_ word: UInt64, _ layers: UnsafePointer<Layer>, _ overflow: inout RandomWords) -> Double {
         let layer = Int(truncatingIfNeeded: word & 0xFF)
         let magnitude = word &>> 12
         let x = Double(bitPattern: (Double(Int64(bitPattern: magnitude)) * layers[layer].scale).bitPattern | (word & 0x100) &<< 55)
@@ -69,18 +69,18 @@ enum Ziggurat {
     /// The rare rest of the ziggurat for a point outside layer `layer`'s core: the wedge test or
     /// the tail, then fresh words from `overflow` until one is accepted.
     @inline(never)
-    static func rejected(layer: Int, x: Double, _ layers: UnsafePointer<Layer>, _ overflow: inout RandomStream) -> Double {
+    static func rejected(layer: Int, x: Double, _ layers: UnsafePointer<Layer>, _ overflow: inout RandomWords) -> Double {
         var (layer, x) = (layer, x)
         while true {
             if layer == 0 {
                 // Tail x > r: x = r + ξ with ξ ~ Exp(r) accepted with probability e^{−ξ²/2}.
                 while true {
-                    let (u1, u2) = overflow.nextUniformPair()
+                    let u1 = RandomStream.openUnit(overflow.next()), u2 = RandomStream.openUnit(overflow.next())
                     let xi = -Double.log(u1) / r, y = -Double.log(u2)
                     if y + y > xi * xi { return x < 0 ? -(r + xi) : r + xi }
                 }
             }
-            let height = layers[layer].density + overflow.nextUniform() * (layers[layer - 1].density - layers[layer].density)
+            let height = layers[layer].density + RandomStream.openUnit(overflow.next()) * (layers[layer - 1].density - layers[layer].density)
             if height < f(x) { return x }
             let word = overflow.next()
             layer = Int(truncatingIfNeeded: word & 0xFF)
@@ -96,10 +96,11 @@ extension RandomStream {
     /// ziggurat (`Ziggurat`), one 64-bit word of this stream each, eight blocks at a time
     /// (`nextWordPairs`): deviate 16g + i of a group takes block i's (x0, x1) word, deviate
     /// 16g + 8 + i its (x2, x3) word. This stream advances by exactly 8⌈count/16⌉ blocks whatever is
-    /// drawn. The ≈ 0.7 % of words that the fast path rejects continue with draws from `overflow`,
-    /// in order, so the deviates are a fixed function of the two streams' positions.
+    /// drawn. The 1.5 % of words that the fast path rejects (the top layer's always) continue
+    /// with words from `overflow`, in order, so the deviates are a fixed function of the two
+    /// streams' positions.
     public mutating func fillNormals(_ out: UnsafeMutablePointer<Double>, count: Int, stride: Int = 1,
-                                     overflow: inout RandomStream) {
+                                     overflow: inout RandomWords) {
         Ziggurat.layers.withUnsafeBufferPointer { table in
             withUnsafeTemporaryAllocation(of: SIMD8<UInt64>.self, capacity: 2) { group in
                 let layers = table.baseAddress!, words = UnsafeRawPointer(group.baseAddress!)
