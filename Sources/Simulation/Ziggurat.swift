@@ -101,13 +101,22 @@ extension RandomStream {
     /// streams' positions.
     public mutating func fillNormals(_ out: UnsafeMutablePointer<Double>, count: Int, stride: Int = 1,
                                      overflow: inout RandomWords) {
+        guard count > 0 else { return }
         Ziggurat.layers.withUnsafeBufferPointer { table in
-            withUnsafeTemporaryAllocation(of: SIMD8<UInt64>.self, capacity: 2) { group in
-                let layers = table.baseAddress!, words = UnsafeRawPointer(group.baseAddress!)
+            withUnsafeTemporaryAllocation(of: SIMD8<UInt64>.self, capacity: 4) { groups in
+                let layers = table.baseAddress!
+                var current = 0
+                (groups[0], groups[1]) = nextWordPairs()
                 var k = 0
                 while k < count {
-                    (group[0], group[1]) = nextWordPairs()
-                    for i in 0..<min(16, count &- k) { out[(k &+ i) &* stride] = Ziggurat.deviate(words.load(fromByteOffset: i &* 8, as: UInt64.self), layers, &overflow) }
+                    // The next group's words are made before this group's are used, so the vector
+                    // multiplies overlap the scalar loop, whose loads find data stored long before.
+                    if k &+ 16 < count { (groups[2 &- current], groups[3 &- current]) = nextWordPairs() }
+                    let words = UnsafeRawPointer(groups.baseAddress! + current)
+                    for i in 0..<min(16, count &- k) {
+                        out[(k &+ i) &* stride] = Ziggurat.deviate(words.load(fromByteOffset: i &* 8, as: UInt64.self), layers, &overflow)
+                    }
+                    current = 2 &- current
                     k &+= 16
                 }
             }
