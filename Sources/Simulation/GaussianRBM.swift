@@ -195,7 +195,7 @@ public struct GaussianRBM: EnsembleModel {
         // Scratch without closures (whose bodies the compiler would not specialise for the sizes):
         // the lanes' state, six N × N matrices (M, Q, U, D, Mʲ and the next power), K⁻¹ in every
         // lane, the deviates (lane-interleaved) and one N-vector.
-        let scratch = UnsafeMutablePointer<SIMD4<Double>>.allocate(capacity: size + 7 * nn + n)
+        let scratch = UnsafeMutablePointer<SIMD4<Double>>.allocate(capacity: size + 7 * nn + 2 * n)
         let normals = UnsafeMutablePointer<Double>.allocate(capacity: 4 * chainValues)
         defer {
             scratch.deallocate()
@@ -259,30 +259,49 @@ public struct GaussianRBM: EnsembleModel {
     }
 
     // The lane kernels of `advance`: N × N (or N_h × N) row-major matrices of SIMD4 entries, lane =
-    // seed. Each output row is summed in a local `Row` of up to 16 entries (wider rows go in
-    // chunks), which the compiler keeps in registers, over constant-length inner loops once the
-    // sizes are constants. The products are symmetric in exact arithmetic, but computing only a
-    // triangle made the short variable-length loops cost more than the arithmetic saved.
+    // seed. Register blocking: each pass sums two output rows × five columns (`Block`, ten
+    // accumulators that stay in registers) over the whole inner dimension, so every loaded entry
+    // of the shared operand feeds two multiply–adds (one load per multiply–add was the limit).
+    // With the paper's sizes as constants the loops unroll completely. An odd last row is
+    // computed twice (the pair's second row is the first) and written once more, identically.
+    // The products are symmetric in exact arithmetic, but computing only a triangle made the
+    // short variable-length loops cost more than the arithmetic saved.
 
-    /// Up to 16 lane accumulators: a value, so it aliases nothing and lives in registers.
-    typealias Row = InlineArray<16, SIMD4<Double>>
+    /// Five lane accumulators: a value, so it aliases nothing and lives in registers.
+    typealias Block = InlineArray<5, SIMD4<Double>>
+
+    /// `body(j0, width)` for the column chunks [j0, j0 + width) of a row of n: full chunks of
+    /// five (a constant width, unrolled), then the remainder.
+    @inline(__always)
+    static func forEachChunk(_ n: Int, _ body: (Int, Int) -> Void) {
+        var j0 = 0
+        while j0 &+ 5 <= n {
+            body(j0, 5)
+            j0 &+= 5
+        }
+        if j0 < n { body(j0, n &- j0) }
+    }
 
     /// out = scale · WᵀW for W with `rows` rows: row i sums W_ai W_a· over a in order, so entries
     /// (i, j) and (j, i) add the same products in the same order (exactly symmetric).
     @inline(__always)
     static func gram(_ w: UnsafePointer<SIMD4<Double>>, rows: Int, n: Int, scale: SIMD4<Double>,
                      into out: UnsafeMutablePointer<SIMD4<Double>>) {
-        for i in 0..<n {
-            var j0 = 0
-            while j0 < n {
-                let width = min(16, n &- j0)
-                var row = Row(repeating: SIMD4())
+        for i in stride(from: 0, to: n, by: 2) {
+            let i1 = min(i &+ 1, n &- 1)
+            forEachChunk(n) { j0, width in
+                var r0 = Block(repeating: SIMD4()), r1 = r0
                 for a in 0..<rows {
-                    let wa = w + a &* n, wai = wa[i], chunk = wa + j0
-                    for j in 0..<width { row[j] = row[j].addingProduct(wai, chunk[j]) }
+                    let wa = w + a &* n, w0 = wa[i], w1 = wa[i1], chunk = wa + j0
+                    for j in 0..<width {
+                        r0[j] = r0[j].addingProduct(w0, chunk[j])
+                        r1[j] = r1[j].addingProduct(w1, chunk[j])
+                    }
                 }
-                for j in 0..<width { out[i &* n &+ j0 &+ j] = row[j] * scale }
-                j0 &+= 16
+                for j in 0..<width {
+                    out[i &* n &+ j0 &+ j] = r0[j] * scale
+                    out[i1 &* n &+ j0 &+ j] = r1[j] * scale
+                }
             }
         }
     }
@@ -291,43 +310,58 @@ public struct GaussianRBM: EnsembleModel {
     @inline(__always)
     static func product(_ a: UnsafePointer<SIMD4<Double>>, _ b: UnsafePointer<SIMD4<Double>>,
                         into out: UnsafeMutablePointer<SIMD4<Double>>, n: Int) {
-        for i in 0..<n {
-            var j0 = 0
-            while j0 < n {
-                let width = min(16, n &- j0)
-                var row = Row(repeating: SIMD4())
+        for i in stride(from: 0, to: n, by: 2) {
+            let i1 = min(i &+ 1, n &- 1)
+            forEachChunk(n) { j0, width in
+                var r0 = Block(repeating: SIMD4()), r1 = r0
                 for l in 0..<n {
-                    let ail = a[i &* n &+ l], chunk = b + (l &* n &+ j0)
-                    for j in 0..<width { row[j] = row[j].addingProduct(ail, chunk[j]) }
+                    let a0 = a[i &* n &+ l], a1 = a[i1 &* n &+ l], chunk = b + (l &* n &+ j0)
+                    for j in 0..<width {
+                        r0[j] = r0[j].addingProduct(a0, chunk[j])
+                        r1[j] = r1[j].addingProduct(a1, chunk[j])
+                    }
                 }
-                for j in 0..<width { out[i &* n &+ j0 &+ j] = row[j] }
-                j0 &+= 16
+                for j in 0..<width {
+                    out[i &* n &+ j0 &+ j] = r0[j]
+                    out[i1 &* n &+ j0 &+ j] = r1[j]
+                }
             }
         }
     }
 
-    /// φ_b ← Mᵏ φ_b + L ξ_b for every chain b, with L = Uᵀ: (Lξ)_i = Σ_j U_ji ξ_j (U's lower
-    /// triangle is 0) and Mᵏ symmetric, so both read rows. ξ_b is the b-th N-vector of SIMD4 lanes
-    /// at `noise` (lane t: seed t's deviates, written with stride 4). The new φ_b is written after
-    /// all of it is summed, so it reads only the old one.
+    /// φ_b ← Mᵏ φ_b + L ξ_b for every chain b, two chains at a time, with L = Uᵀ:
+    /// (Lξ)_i = Σ_j U_ji ξ_j (U's lower triangle is 0) and Mᵏ symmetric, so both read rows. ξ_b is
+    /// the b-th N-vector of SIMD4 lanes at `noise` (lane t: seed t's deviates, written with
+    /// stride 4). The old φ of both chains is copied to `scratch` (2N entries) first, so every
+    /// chunk reads only old values.
     @inline(__always)
     static func moveChains(_ phi: UnsafeMutablePointer<SIMD4<Double>>, chains: Int, n: Int, power: UnsafePointer<SIMD4<Double>>,
                            factor u: UnsafePointer<SIMD4<Double>>, noise: UnsafeRawPointer,
                            scratch old: UnsafeMutablePointer<SIMD4<Double>>) {
-        for b in 0..<chains {
-            let chain = phi + b &* n, xi = noise + (b &* n) &* 32
-            for i in 0..<n { old[i] = chain[i] }
-            var i0 = 0
-            while i0 < n {
-                let width = min(16, n &- i0)
-                var row = Row(repeating: SIMD4())
+        for b in stride(from: 0, to: chains, by: 2) {
+            let b1 = min(b &+ 1, chains &- 1)
+            let chain0 = phi + b &* n, chain1 = phi + b1 &* n
+            let xi0 = noise + (b &* n) &* 32, xi1 = noise + (b1 &* n) &* 32
+            for i in 0..<n {
+                old[i] = chain0[i]
+                old[n &+ i] = chain1[i]
+            }
+            forEachChunk(n) { i0, width in
+                var r0 = Block(repeating: SIMD4()), r1 = r0
                 for j in 0..<n {
-                    let pj = old[j], xj = xi.loadUnaligned(fromByteOffset: j &* 32, as: SIMD4<Double>.self)
+                    let p0 = old[j], p1 = old[n &+ j]
+                    let x0 = xi0.loadUnaligned(fromByteOffset: j &* 32, as: SIMD4<Double>.self)
+                    let x1 = xi1.loadUnaligned(fromByteOffset: j &* 32, as: SIMD4<Double>.self)
                     let mRow = power + (j &* n &+ i0), uRow = u + (j &* n &+ i0)
-                    for i in 0..<width { row[i] = row[i].addingProduct(mRow[i], pj).addingProduct(uRow[i], xj) }
+                    for i in 0..<width {
+                        r0[i] = r0[i].addingProduct(mRow[i], p0).addingProduct(uRow[i], x0)
+                        r1[i] = r1[i].addingProduct(mRow[i], p1).addingProduct(uRow[i], x1)
+                    }
                 }
-                for i in 0..<width { chain[i0 &+ i] = row[i] }
-                i0 &+= 16
+                for i in 0..<width {
+                    chain0[i0 &+ i] = r0[i]
+                    chain1[i0 &+ i] = r1[i]
+                }
             }
         }
     }
@@ -337,41 +371,51 @@ public struct GaussianRBM: EnsembleModel {
     @inline(__always)
     static func updateDirection(_ phi: UnsafePointer<SIMD4<Double>>, chains: Int, n: Int, kInverse: UnsafePointer<SIMD4<Double>>,
                                 minusWeight: SIMD4<Double>, into out: UnsafeMutablePointer<SIMD4<Double>>) {
-        for i in 0..<n {
-            var j0 = 0
-            while j0 < n {
-                let width = min(16, n &- j0)
-                var row = Row(repeating: SIMD4())
+        for i in stride(from: 0, to: n, by: 2) {
+            let i1 = min(i &+ 1, n &- 1)
+            forEachChunk(n) { j0, width in
+                var r0 = Block(repeating: SIMD4()), r1 = r0
                 for b in 0..<chains {
-                    let chain = phi + b &* n, pi = chain[i], chunk = chain + j0
-                    for j in 0..<width { row[j] = row[j].addingProduct(pi, chunk[j]) }
+                    let chain = phi + b &* n, p0 = chain[i], p1 = chain[i1], chunk = chain + j0
+                    for j in 0..<width {
+                        r0[j] = r0[j].addingProduct(p0, chunk[j])
+                        r1[j] = r1[j].addingProduct(p1, chunk[j])
+                    }
                 }
                 for j in 0..<width {
-                    let k = i &* n &+ j0 &+ j
-                    out[k] = kInverse[k].addingProduct(minusWeight, row[j])
+                    let k0 = i &* n &+ j0 &+ j, k1 = i1 &* n &+ j0 &+ j
+                    out[k0] = kInverse[k0].addingProduct(minusWeight, r0[j])
+                    out[k1] = kInverse[k1].addingProduct(minusWeight, r1[j])
                 }
-                j0 &+= 16
             }
         }
     }
 
-    /// W ← W + α W D, row by row (each row's W D from the old row, then written back).
+    /// W ← W + α W D, two rows at a time (their old values copied to `scratch`, 2N entries, then
+    /// each row's W D summed from them and written back).
     @inline(__always)
     static func step(_ w: UnsafeMutablePointer<SIMD4<Double>>, rows: Int, n: Int, direction d: UnsafePointer<SIMD4<Double>>,
                      alpha: SIMD4<Double>, scratch old: UnsafeMutablePointer<SIMD4<Double>>) {
-        for a in 0..<rows {
-            let wa = w + a &* n
-            for i in 0..<n { old[i] = wa[i] }
-            var j0 = 0
-            while j0 < n {
-                let width = min(16, n &- j0)
-                var row = Row(repeating: SIMD4())
+        for a in stride(from: 0, to: rows, by: 2) {
+            let a1 = min(a &+ 1, rows &- 1)
+            let row0 = w + a &* n, row1 = w + a1 &* n
+            for i in 0..<n {
+                old[i] = row0[i]
+                old[n &+ i] = row1[i]
+            }
+            forEachChunk(n) { j0, width in
+                var r0 = Block(repeating: SIMD4()), r1 = r0
                 for i in 0..<n {
-                    let wi = old[i], chunk = d + (i &* n &+ j0)
-                    for j in 0..<width { row[j] = row[j].addingProduct(wi, chunk[j]) }
+                    let w0 = old[i], w1 = old[n &+ i], chunk = d + (i &* n &+ j0)
+                    for j in 0..<width {
+                        r0[j] = r0[j].addingProduct(w0, chunk[j])
+                        r1[j] = r1[j].addingProduct(w1, chunk[j])
+                    }
                 }
-                for j in 0..<width { wa[j0 &+ j] = old[j0 &+ j].addingProduct(alpha, row[j]) }
-                j0 &+= 16
+                for j in 0..<width {
+                    row0[j0 &+ j] = old[j0 &+ j].addingProduct(alpha, r0[j])
+                    row1[j0 &+ j] = old[n &+ j0 &+ j].addingProduct(alpha, r1[j])
+                }
             }
         }
     }
