@@ -144,10 +144,10 @@ public struct GaussianRBM: EnsembleModel {
     /// two kernels agree in distribution.
     ///
     /// **Lanes.** W, the chains and every N × N intermediate live transposed in scratch (SIMD4 per
-    /// entry, lane = seed) for the whole interval. Every product runs row by row with the row's
-    /// entries as independent accumulators (the inner loop over outputs, fused multiply–adds), so
-    /// the loops are bound by arithmetic, not by the latency of one long sum. Each lane draws its
-    /// own ξ from its own streams. A lane that fails is written back at once (as a lone seed
+    /// entry, lane = seed) for the whole interval. Every product sums blocks of two rows × five
+    /// columns in registers (fused multiply–adds; see the kernels below), so the loops are bound
+    /// by arithmetic, not by the latency of one long sum. Each lane draws its own ξ from its own
+    /// streams. A lane that fails is written back at once (as a lone seed
     /// would have left it) and ignored from then on.
     public func advance(seeds group: [Int], states: [UnsafeMutableBufferPointer<Double>], from step: Int, count: Int) -> [SeedStatus] {
         precondition(!group.isEmpty && group.count <= 4 && group.count == states.count, "1 to 4 seeds, one state each")
