@@ -236,15 +236,19 @@ public struct TanhNetwork: EnsembleModel {
 
     /// The SGD loop of `advance` for four seeds in SIMD4 lanes (lane t: `w[t]`, `features[t]`, …;
     /// lanes ≥ `seeds` are spare, never written back). Per step and lane: the forward pass of the
-    /// |B| samples (a = W s⁰, h = tanh a, e = Z·h − y, δ = e Z ∘ (1 − h²)), the divergence check,
-    /// then W ← W − (α/|B|) Σ_n δ_n s⁰_nᵀ. Returns the lanes' statuses (`.ok` if never stopped).
+    /// |B| samples (a = W s⁰, h = tanh a, e = Z·h − y), the divergence check, then
+    /// W ← W − Σ_n c_n s⁰_nᵀ with c_n = ((α/|B|) e_n Z) ∘ (1 − h²) = (α/|B|) δ_n (the factor
+    /// applied to e first: one multiplication per sample instead of one per coefficient; for a
+    /// power-of-two α/|B|, such as the default 1/4, exactly (α/|B|)(e Z ∘ (1 − h²))). Returns the
+    /// lanes' statuses (`.ok` if never stopped).
     ///
     /// The lanes' W live transposed in scratch ([K][L] of SIMD4, lane = seed) for the whole
     /// interval; each step gathers its batch's feature rows and targets the same way. Every sum
     /// runs in a fixed order per lane: a_kn = Σ_j W_kj s⁰_nj sequentially over j, the output
     /// over k, the loss over n, the update over n; so no horizontal sums or remainders, and a
     /// lane's result is independent of the other lanes. A lane that diverges or fails is written
-    /// back at once and its coefficients are zero from then on.
+    /// back at once and its e is zero from then on (its scratch W keeps changing only if a NaN
+    /// h makes 0 · NaN: it is never written back, and lanes never mix).
     static func trainLanes(_ w: [UnsafeMutablePointer<Double>], seeds live: Int, config: TanhNetworkConfig,
                            features: [UnsafePointer<Double>], targets: [UnsafePointer<Double>],
                            readouts: [UnsafePointer<Double>], from step: Int, count: Int) -> [SeedStatus] {
@@ -260,10 +264,10 @@ public struct TanhNetwork: EnsembleModel {
         // Lanes still training; spare lanes count as stopped from the start.
         var stopped = SIMDMask<SIMD4<Int64>>(repeating: false)
         for t in live..<4 { stopped[t] = true }
-        let capacity = k * l + batch * l + k + batch + 2 * k * batch
+        let capacity = k * l + batch * l + k + batch + k * batch
         withUnsafeTemporaryAllocation(of: SIMD4<Double>.self, capacity: capacity) { scratch in
             let wT = scratch.baseAddress!, xT = wT + k * l, zT = xT + batch * l
-            let yT = zT + k, act = yT + batch, coefficients = act + k * batch
+            let yT = zT + k, act = yT + batch
             for i in 0..<(k * l) { wT[i] = SIMD4(w[0][i], w[1][i], w[2][i], w[3][i]) }
             for a in 0..<k { zT[a] = SIMD4(readouts[0][a], readouts[1][a], readouts[2][a], readouts[3][a]) }
             func writeBack(_ t: Int) {
@@ -288,10 +292,7 @@ public struct TanhNetwork: EnsembleModel {
                     for a in 0..<k { output += zT[a] * act[a &* batch &+ n] }
                     let e = output - yT[n]
                     loss += e * e
-                    for a in 0..<k {
-                        let h = act[a &* batch &+ n]
-                        act[a &* batch &+ n] = e * zT[a] * (1 - h * h)
-                    }
+                    yT[n] = e   // the target is not needed again this step
                 }
                 loss *= lossScale
                 // NaN fails the lane, a loss above the threshold stops it as diverged; either
@@ -305,11 +306,17 @@ public struct TanhNetwork: EnsembleModel {
                     stopped = stopped .| stops
                     if all(stopped) { return }
                 }
+                // The update's coefficients (α/|B|) δ_n,a = ((α/|B|) e_n Z_a)(1 − h²), zero in
+                // stopped lanes, in place of h.
                 let zero = SIMD4<Double>()
-                for i in 0..<(k &* batch) {
-                    coefficients[i] = (scale * act[i]).replacing(with: zero, where: stopped)
+                for n in 0..<batch {
+                    let e = (scale * yT[n]).replacing(with: zero, where: stopped)
+                    for a in 0..<k {
+                        let h = act[a &* batch &+ n]
+                        act[a &* batch &+ n] = e * zT[a] * (1 - h * h)
+                    }
                 }
-                updateLanes(wT, coefficients, xT, k: k, l: l, batch: batch)
+                updateLanes(wT, act, xT, k: k, l: l, batch: batch)
                 if !finiteRate {   // W is no longer finite after this first update
                     let running = .!stopped
                     for t in 0..<4 where running[t] { statuses[t] = .failed(step: s + 1); writeBack(t) }
@@ -441,76 +448,74 @@ public struct TanhNetwork: EnsembleModel {
         return sum
     }
 
-    /// tanh x = −m/(2 + m) with m = expm1(−2|x|) and the sign of x restored; branch-free, so a
-    /// loop of them vectorises and pipelines (libm's tanh cost ≈ 26 ns a call, more than half
-    /// of a K = 16, L = 32 step).
+    /// tanh |x| = (1 − E)/(1 + E) with E = e^{−u}, u = min(2|x|, 40) (tanh 20 rounds to 1), and
+    /// the sign of x restored; branch-free, so a loop of them vectorises and pipelines (libm's
+    /// tanh costs ≈ 26 ns a call, more than half of a K = 16, L = 32 step).
     ///
-    /// expm1(−u), u = min(2|x|, 40) (tanh 20 rounds to 1), by Cody–Waite reduction
-    /// −u = k ln 2 + r, |r| ≤ ln2/2, k ∈ [−58, 0], the degree-13 Taylor polynomial of expm1(r)
-    /// (truncation r¹⁴/14! < 5·10⁻¹⁸) and expm1(−u) = 2ᵏ expm1(r) + (2ᵏ − 1); 2ᵏ is built from
-    /// the bits of k + 1.5·2⁵². For k = 0 (|x| < ln2/4) m is the polynomial itself, so small
-    /// arguments keep full relative accuracy. Measured against libm over |x| ≤ 20: a few ulp
-    /// (see `TanhNetworkTests`). NaN propagates.
+    /// Cody–Waite reduction u = −k ln 2 + s, |s| ≤ ln2/2, k ∈ [−58, 0], so E = 2ᵏ e^{−s}, and
+    /// e^{−s} = (c − s)/(c + s) with c = s coth(s/2), an even function (the form of fdlibm's exp):
+    /// multiplying through by c + s leaves one division,
+    ///
+    ///     tanh |x| = (c (1 − 2ᵏ) + s (1 + 2ᵏ)) / (c (1 + 2ᵏ) + s (1 − 2ᵏ)).
+    ///
+    /// For k = 0 (|x| < ln2/4) the numerator is 2s = 2u exactly, so small arguments keep full
+    /// relative accuracy; 1 ± 2ᵏ are exact for k ≥ −52 (below, tanh rounds to 1 anyway).
+    /// c ≈ 2 + z (P₁ + z (P₂ + z (P₃ + z (P₄ + z P₅)))), z = s² ≤ (ln2/2)², P_i from a degree-4
+    /// Chebyshev fit of (c − 2)/z at 50 digits (mpmath `chebyfit`, `Tests/Baselines/tanh_coefficients.py`):
+    /// relative error of c ≤ 3.5·10⁻¹⁸, measured on 2 001 points in 50-digit arithmetic
+    /// (the degree-13 Taylor expm1 this replaces needed 13 multiply–adds, this 6).
+    /// 2ᵏ is built from the bits of k + 1.5·2⁵²; −u·log₂e ∈ [−57.8, 0] plus 1.5·2⁵² rounds it to
+    /// the nearest integer (ties to even, the FPU's mode) without a libm `rint` call (baseline
+    /// x86-64 has no roundsd). Measured against glibc over |x| ≤ 21 (2.5·10⁶ points): ≤ 4 ulp,
+    /// relative ≤ 2.2·2⁻⁵² (see `TanhNetworkTests`, which allows 8 ulp). NaN propagates.
     @inline(__always)
     public static func tanh(_ x: Double) -> Double {
         let u = min(2 * abs(x), 40)
-        // −u·log₂e ∈ [−57.8, 0]: adding 1.5·2⁵² rounds it to the nearest integer (ties to even,
-        // the FPU's mode), exactly `rounded(.toNearestOrEven)` without a libm `rint` call
-        // (baseline x86-64 has no roundsd); the sum's low bits hold k.
-        let shifted = -u * 1.4426950408889634 + 0x1.8p52
+        let shifted = (0x1.8p52).addingProduct(u, -1.4426950408889634)
         let kd = shifted - 0x1.8p52
-        let r = (-u - kd * 6.93147180369123816490e-01) - kd * 1.90821492927058770002e-10
-        var p = 1.0 / 6227020800
-        p = (1.0 / 479001600).addingProduct(p, r)
-        p = (1.0 / 39916800).addingProduct(p, r)
-        p = (1.0 / 3628800).addingProduct(p, r)
-        p = (1.0 / 362880).addingProduct(p, r)
-        p = (1.0 / 40320).addingProduct(p, r)
-        p = (1.0 / 5040).addingProduct(p, r)
-        p = (1.0 / 720).addingProduct(p, r)
-        p = (1.0 / 120).addingProduct(p, r)
-        p = (1.0 / 24).addingProduct(p, r)
-        p = (1.0 / 6).addingProduct(p, r)
-        p = (0.5).addingProduct(p, r)
-        let expm1r = r + (r * r) * p
+        let s = u.addingProduct(kd, 6.93147180369123816490e-01).addingProduct(kd, 1.90821492927058770002e-10)
+        let z = s * s
+        var q = 4.1437725653582016e-08
+        q = (-1.6534060165972636e-06).addingProduct(q, z)
+        q = (6.613756471707873e-05).addingProduct(q, z)
+        q = (-0.0027777777777564573).addingProduct(q, z)
+        q = (0.1666666666666666).addingProduct(q, z)
+        let c = (2.0).addingProduct(q, z)
         let twoToK = Double(bitPattern: (shifted.bitPattern &+ 1023) << 52)
-        let m = twoToK * expm1r + (twoToK - 1)
-        let t = -m / (2 + m)
+        let oneMinus = 1 - twoToK, onePlus = 1 + twoToK
+        let t = (s * onePlus).addingProduct(c, oneMinus) / (s * oneMinus).addingProduct(c, onePlus)
         return Double(signOf: x, magnitudeOf: t)
     }
 
     /// `tanh` lane by lane: the same operations in the same order on sixteen lanes (four ymm
-    /// registers, four independent Horner chains in flight: the polynomial's latency, not its
-    /// arithmetic, bounds a loop of SIMD4 calls), so every lane is bit-identical to the scalar
-    /// function (`TanhNetworkTests`). NaN propagates (the clamp is a comparison, not
-    /// `pointwiseMin`, which would turn NaN into 40). Concrete types on purpose: generic SIMD
-    /// comparisons compile to per-lane loops.
+    /// registers, four independent chains in flight: the polynomial's latency, not its
+    /// arithmetic, bounds a loop of SIMD4 calls; eight lanes measured 8 % slower), so every lane
+    /// is bit-identical to the scalar function (`TanhNetworkTests`). NaN propagates (the clamp
+    /// is a comparison, not `pointwiseMin`, which would turn NaN into 40). Concrete types on
+    /// purpose: generic SIMD comparisons compile to per-lane loops.
     @inline(__always)
     public static func tanh(_ x: SIMD16<Double>) -> SIMD16<Double> {
+        typealias V = SIMD16<Double>
         let sign = SIMD16<UInt64>(repeating: 1 << 63)
         let bits = unsafeBitCast(x, to: SIMD16<UInt64>.self)
-        var u = 2 * unsafeBitCast(bits & ~sign, to: SIMD16<Double>.self)
-        u.replace(with: 40, where: SIMD16<Double>(repeating: 40) .< u)
-        let shifted = -u * 1.4426950408889634 + 0x1.8p52
+        var u = 2 * unsafeBitCast(bits & ~sign, to: V.self)
+        u.replace(with: 40, where: V(repeating: 40) .< u)
+        let shifted = V(repeating: 0x1.8p52).addingProduct(u, V(repeating: -1.4426950408889634))
         let kd = shifted - 0x1.8p52
-        let r = (-u - kd * 6.93147180369123816490e-01) - kd * 1.90821492927058770002e-10
-        var p = SIMD16<Double>(repeating: 1.0 / 6227020800)
-        p = SIMD16(repeating: 1.0 / 479001600).addingProduct(p, r)
-        p = SIMD16(repeating: 1.0 / 39916800).addingProduct(p, r)
-        p = SIMD16(repeating: 1.0 / 3628800).addingProduct(p, r)
-        p = SIMD16(repeating: 1.0 / 362880).addingProduct(p, r)
-        p = SIMD16(repeating: 1.0 / 40320).addingProduct(p, r)
-        p = SIMD16(repeating: 1.0 / 5040).addingProduct(p, r)
-        p = SIMD16(repeating: 1.0 / 720).addingProduct(p, r)
-        p = SIMD16(repeating: 1.0 / 120).addingProduct(p, r)
-        p = SIMD16(repeating: 1.0 / 24).addingProduct(p, r)
-        p = SIMD16(repeating: 1.0 / 6).addingProduct(p, r)
-        p = SIMD16(repeating: 0.5).addingProduct(p, r)
-        let expm1r = r + (r * r) * p
-        let twoToK = unsafeBitCast((unsafeBitCast(shifted, to: SIMD16<UInt64>.self) &+ 1023) &<< 52, to: SIMD16<Double>.self)
-        let m = twoToK * expm1r + (twoToK - 1)
-        let t = -m / (2 + m)
-        return unsafeBitCast((unsafeBitCast(t, to: SIMD16<UInt64>.self) & ~sign) | (bits & sign), to: SIMD16<Double>.self)
+        let s = u.addingProduct(kd, V(repeating: 6.93147180369123816490e-01))
+            .addingProduct(kd, V(repeating: 1.90821492927058770002e-10))
+        let z = s * s
+        var q = V(repeating: 4.1437725653582016e-08)
+        q = V(repeating: -1.6534060165972636e-06).addingProduct(q, z)
+        q = V(repeating: 6.613756471707873e-05).addingProduct(q, z)
+        q = V(repeating: -0.0027777777777564573).addingProduct(q, z)
+        q = V(repeating: 0.1666666666666666).addingProduct(q, z)
+        let c = V(repeating: 2).addingProduct(q, z)
+        let twoToK = unsafeBitCast((unsafeBitCast(shifted, to: SIMD16<UInt64>.self) &+ 1023) &<< 52, to: V.self)
+        let oneMinus = 1 - twoToK, onePlus = 1 + twoToK
+        let t = (s * onePlus).addingProduct(c, oneMinus) / (s * oneMinus).addingProduct(c, onePlus)
+        // t ≥ 0 (including +0 for x = ±0), so or-ing x's sign bit restores the sign.
+        return unsafeBitCast(unsafeBitCast(t, to: SIMD16<UInt64>.self) | (bits & sign), to: V.self)
     }
 
     /// Four lanes, through the sixteen-lane function (the other lanes repeat them).
