@@ -60,7 +60,8 @@ public struct TanhNetworkConfig: Sendable, Equatable, Codable {
 /// **Precomputation.** M is frozen, so the features s⁰_n (L values per sample) and the teacher's
 /// outputs y_n are per-seed constants, computed once at construction: a step touches only W and
 /// |B| precomputed feature rows. Memory: about 8·(n + 128)·(L + 1) bytes per seed (`tableBytes`),
-/// ≈ 1 MB at the paper's sizes.
+/// ≈ 1 MB at the paper's sizes, plus, while training, a lane group's interleaved copy of its
+/// four seeds' features (32·n·L bytes per thread, see `trainLanes`).
 ///
 /// **Randomness** (stream seed index = seed): `.teacher` draws M (row-major), then Z, then W_t
 /// (row-major); `.data` the training inputs x_n in order, 3 deviates each; `.evaluation` the
@@ -243,7 +244,8 @@ public struct TanhNetwork: EnsembleModel {
     /// lanes' statuses (`.ok` if never stopped).
     ///
     /// The lanes' W live transposed in scratch ([K][L] of SIMD4, lane = seed) for the whole
-    /// interval; each step gathers its batch's feature rows and targets the same way. Every sum
+    /// interval; the feature rows are interleaved the same way (the whole data set once if the
+    /// interval visits every batch, else each step's batch), each step's targets too. Every sum
     /// runs in a fixed order per lane: a_kn = Σ_j W_kj s⁰_nj sequentially over j, the output
     /// over k, the loss over n, the update over n; so no horizontal sums or remainders, and a
     /// lane's result is independent of the other lanes. A lane that diverges or fails is written
@@ -264,9 +266,14 @@ public struct TanhNetwork: EnsembleModel {
         // Lanes still training; spare lanes count as stopped from the start.
         var stopped = SIMDMask<SIMD4<Int64>>(repeating: false)
         for t in live..<4 { stopped[t] = true }
-        let capacity = k * l + batch * l + k + batch + k * batch
+        // An interval that visits every batch interleaves the whole data set once (32·n·L bytes,
+        // 4 MB at the paper's sizes) instead of each step's batch every step (the per-step
+        // gather was ≈ 15 % of this function); a shorter one gathers per step.
+        let wholeSet = count >= batches
+        let featureVectors = wholeSet ? batches * batch * l : batch * l
+        let capacity = k * l + featureVectors + k + batch + k * batch
         withUnsafeTemporaryAllocation(of: SIMD4<Double>.self, capacity: capacity) { scratch in
-            let wT = scratch.baseAddress!, xT = wT + k * l, zT = xT + batch * l
+            let wT = scratch.baseAddress!, xT = wT + k * l, zT = xT + featureVectors
             let yT = zT + k, act = yT + batch
             for i in 0..<(k * l) { wT[i] = SIMD4(w[0][i], w[1][i], w[2][i], w[3][i]) }
             for a in 0..<k { zT[a] = SIMD4(readouts[0][a], readouts[1][a], readouts[2][a], readouts[3][a]) }
@@ -274,17 +281,17 @@ public struct TanhNetwork: EnsembleModel {
                 let wt = w[t]
                 for i in 0..<(k * l) { wt[i] = wT[i][t] }
             }
+            if wholeSet { interleave(f0, f1, f2, f3, into: xT, count: featureVectors) }
             var b = step % batches
             for s in step..<(step + count) {
                 let offset = b &* batch &* l
-                for i in 0..<(batch &* l) {
-                    xT[i] = SIMD4(f0[offset &+ i], f1[offset &+ i], f2[offset &+ i], f3[offset &+ i])
-                }
+                let x = wholeSet ? xT + offset : xT
+                if !wholeSet { interleave(f0 + offset, f1 + offset, f2 + offset, f3 + offset, into: xT, count: featureVectors) }
                 let first = b &* batch
                 for n in 0..<batch {
                     yT[n] = SIMD4(y0[first &+ n], y1[first &+ n], y2[first &+ n], y3[first &+ n])
                 }
-                forwardLanes(wT, xT, into: act, k: k, l: l, batch: batch)
+                forwardLanes(wT, x, into: act, k: k, l: l, batch: batch)
                 tanhInPlace(act, k &* batch)
                 var loss = SIMD4<Double>()
                 for n in 0..<batch {
@@ -316,7 +323,7 @@ public struct TanhNetwork: EnsembleModel {
                         act[a &* batch &+ n] = e * zT[a] * (1 - h * h)
                     }
                 }
-                updateLanes(wT, act, xT, k: k, l: l, batch: batch)
+                updateLanes(wT, act, x, k: k, l: l, batch: batch)
                 if !finiteRate {   // W is no longer finite after this first update
                     let running = .!stopped
                     for t in 0..<4 where running[t] { statuses[t] = .failed(step: s + 1); writeBack(t) }
@@ -328,6 +335,29 @@ public struct TanhNetwork: EnsembleModel {
             for t in 0..<live where !stopped[t] { writeBack(t) }
         }
         return Array(statuses[0..<live])
+    }
+
+    /// out[i] = (f0[i], f1[i], f2[i], f3[i]) for i < `count`: a 4 × 4 transpose per four i from
+    /// four 32-byte loads, stored as whole 32-byte vectors.
+    @inline(__always)
+    static func interleave(_ f0: UnsafePointer<Double>, _ f1: UnsafePointer<Double>, _ f2: UnsafePointer<Double>,
+                           _ f3: UnsafePointer<Double>, into out: UnsafeMutablePointer<SIMD4<Double>>, count: Int) {
+        var i = 0
+        while i &+ 4 <= count {
+            let a = UnsafeRawPointer(f0 + i).loadUnaligned(as: SIMD4<Double>.self)
+            let b = UnsafeRawPointer(f1 + i).loadUnaligned(as: SIMD4<Double>.self)
+            let c = UnsafeRawPointer(f2 + i).loadUnaligned(as: SIMD4<Double>.self)
+            let d = UnsafeRawPointer(f3 + i).loadUnaligned(as: SIMD4<Double>.self)
+            out[i] = SIMD4(a[0], b[0], c[0], d[0])
+            out[i &+ 1] = SIMD4(a[1], b[1], c[1], d[1])
+            out[i &+ 2] = SIMD4(a[2], b[2], c[2], d[2])
+            out[i &+ 3] = SIMD4(a[3], b[3], c[3], d[3])
+            i &+= 4
+        }
+        while i < count {
+            out[i] = SIMD4(f0[i], f1[i], f2[i], f3[i])
+            i &+= 1
+        }
     }
 
     /// x_i ← tanh x_i for `count` lane vectors: their 4·count values, sixteen at a time.
