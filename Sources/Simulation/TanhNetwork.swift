@@ -689,29 +689,55 @@ public struct TanhNetwork: EnsembleModel {
     /// Training loss over the whole data set and the Frobenius norm of its gradient. O(n K L).
     ///
     /// The same arithmetic as summing `forEachPerSampleGradient`'s G_n (bit for bit), without
-    /// materialising each K × L matrix: row a of the sum gains δ_n,a s⁰_n in place.
+    /// materialising each K × L matrix: row a of the sum gains δ_n,a s⁰_n in place. Four samples
+    /// at a time: their 4K pre-activations (each `dot` as in `output`) go through one
+    /// `tanhInPlace` (four sixteen-lane calls in flight instead of one latency-bound call per
+    /// sample) and each gradient entry gains the four products in sample order in one pass
+    /// (a quarter of the loads and stores); the sums are those of the one-sample loop.
     public func measure(seed: Int, state: UnsafeBufferPointer<Double>) -> Measurement {
         precondition(state.count == stateSize, "state has \(state.count) values, expected \(stateSize)")
         let l = config.inputFeatures, k = config.hiddenUnits, n = config.trainingSamples
         var lossSum = 0.0
         var sum = [Double](repeating: 0, count: stateSize)
-        var h = [Double](repeating: 0, count: k)
+        var h = [Double](repeating: 0, count: 4 * k)
         features.withUnsafeBufferPointer { table in
             readouts.withUnsafeBufferPointer { readouts in
                 targets.withUnsafeBufferPointer { targets in
                     sum.withUnsafeMutableBufferPointer { g in
                         h.withUnsafeMutableBufferPointer { h in
-                            let z = readouts.baseAddress! + seed * k
-                            for sample in 0..<n {
-                                let s = table.baseAddress! + (seed * n + sample) * l
-                                let e = Self.output(state.baseAddress!, features: s, readout: z, l: l, k: k, hidden: h.baseAddress!)
-                                    - targets[seed * n + sample]
-                                lossSum += 0.5 * e * e
-                                for a in 0..<k {
-                                    let delta = e * z[a] * (1 - h[a] * h[a])
-                                    let row = g.baseAddress! + a * l
-                                    for j in 0..<l { row[j] += delta * s[j] }
+                            let z = readouts.baseAddress! + seed * k, w = state.baseAddress!, h = h.baseAddress!
+                            let rows = table.baseAddress! + seed * n * l, y = targets.baseAddress! + seed * n
+                            var first = 0
+                            while first < n {
+                                let block = min(4, n - first)
+                                for t in 0..<block {
+                                    for a in 0..<k { h[t * k + a] = Self.dot(w + a * l, rows + (first + t) * l, l) }
                                 }
+                                Self.tanhInPlace(h, block * k)
+                                // h ← δ = e Z ∘ (1 − h²) per sample, e = Z·h − y as in `output`.
+                                for t in 0..<block {
+                                    let ht = h + t * k
+                                    var output = 0.0
+                                    for a in 0..<k { output += z[a] * ht[a] }
+                                    let e = output - y[first + t]
+                                    lossSum += 0.5 * e * e
+                                    for a in 0..<k { ht[a] = e * z[a] * (1 - ht[a] * ht[a]) }
+                                }
+                                let s0 = rows + first * l
+                                for a in 0..<k {
+                                    let row = g.baseAddress! + a * l
+                                    if block == 4 {
+                                        let d0 = h[a], d1 = h[k + a], d2 = h[2 * k + a], d3 = h[3 * k + a]
+                                        let s1 = s0 + l, s2 = s1 + l, s3 = s2 + l
+                                        for j in 0..<l { row[j] = (((row[j] + d0 * s0[j]) + d1 * s1[j]) + d2 * s2[j]) + d3 * s3[j] }
+                                    } else {
+                                        for t in 0..<block {
+                                            let d = h[t * k + a], st = s0 + t * l
+                                            for j in 0..<l { row[j] += d * st[j] }
+                                        }
+                                    }
+                                }
+                                first += block
                             }
                         }
                     }
