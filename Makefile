@@ -3,7 +3,7 @@
 #   make test  installs what is missing, runs the Swift tests and the Python interop checks
 SHELL := /bin/bash
 APT_PACKAGES := libhdf5-dev liblapacke-dev libopenblas-dev pkg-config hdf5-tools zlib1g-dev
-PY_PACKAGES := h5py numpy scipy pytest xarray h5netcdf nbclient nbformat ipykernel matplotlib safetensors
+PY_PACKAGES := h5py numpy scipy pytest xarray h5netcdf nbclient nbformat ipykernel matplotlib safetensors mpmath
 PIPELINE ?= pipelines/teacher-student.toml
 DYSON := .build/release/dyson
 # The Swift runtime and Foundation linked into the binary: every stage is a short process, and
@@ -22,7 +22,7 @@ deps:
 		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
-	@python3 -c "import h5py, numpy, scipy, pytest, xarray, h5netcdf, nbclient, nbformat, ipykernel, matplotlib, safetensors" 2>/dev/null || python3 -m pip install -q $(PY_PACKAGES)
+	@python3 -c "import h5py, numpy, scipy, pytest, xarray, h5netcdf, nbclient, nbformat, ipykernel, matplotlib, safetensors, mpmath" 2>/dev/null || python3 -m pip install -q $(PY_PACKAGES)
 
 build: deps
 	$(RELEASE_BUILD) --product dyson
