@@ -217,7 +217,7 @@ public struct GaussianRBM: EnsembleModel {
         steps: for s in step..<(step + count) {
             // M = (σ_h²/μ²) WᵀW; Mᵏ (in `power`) and Q = Σ_{j<k} Mʲ; Σ_k = (Q + Q Mᵏ)/μ²
             // and its factor.
-            Self.gram(wT, rows: nh, n: n, scale: mScale, into: m)
+            Self.gram(wT, rows: nh, n: n, scale: mScale, plus: nil, into: m)
             for k in 0..<nn { q[k] = zero; power[k] = m[k] }
             for i in 0..<n { q[i &* n &+ i] = SIMD4(repeating: 1) }
             for _ in 1..<max(sweeps, 1) {
@@ -241,7 +241,7 @@ public struct GaussianRBM: EnsembleModel {
             }
             Self.moveChains(phiT, chains: chains, n: n, power: power, factor: u, noise: UnsafeRawPointer(normals), scratch: acc)
             // W ← W + α W D, D = K⁻¹ − σ_h² Ĉ.
-            Self.updateDirection(phiT, chains: chains, n: n, kInverse: kInverse, minusWeight: minusWeight, into: d)
+            Self.gram(phiT, rows: chains, n: n, scale: minusWeight, plus: kInverse, into: d)
             Self.step(wT, rows: nh, n: n, direction: d, alpha: alpha, scratch: acc)
             // A non-finite chain leaves W non-finite in the same step (its φ_bi² enters D_ii, and
             // 0 · ∞ is NaN), so W alone is checked: check − check is NaN exactly when check is ±∞
@@ -282,25 +282,27 @@ public struct GaussianRBM: EnsembleModel {
         if j0 < n { body(j0, n &- j0) }
     }
 
-    /// out = scale · WᵀW for W with `rows` rows: row i sums W_ai W_a· over a in order, so entries
-    /// (i, j) and (j, i) add the same products in the same order (exactly symmetric).
+    /// out = offset + scale · VᵀV for V with `rows` rows (no offset: 0): row i sums V_ri V_r· over r
+    /// in order, so entries (i, j) and (j, i) add the same products in the same order (exactly
+    /// symmetric). M = (σ_h²/μ²) WᵀW and D = K⁻¹ − (σ_h²/|B|) Σ_b φ_b φ_bᵀ.
     @inline(__always)
-    static func gram(_ w: UnsafePointer<SIMD4<Double>>, rows: Int, n: Int, scale: SIMD4<Double>,
-                     into out: UnsafeMutablePointer<SIMD4<Double>>) {
+    static func gram(_ v: UnsafePointer<SIMD4<Double>>, rows: Int, n: Int, scale: SIMD4<Double>,
+                     plus offset: UnsafePointer<SIMD4<Double>>?, into out: UnsafeMutablePointer<SIMD4<Double>>) {
         for i in stride(from: 0, to: n, by: 2) {
             let i1 = min(i &+ 1, n &- 1)
             forEachChunk(n) { j0, width in
                 var r0 = Block(repeating: SIMD4()), r1 = r0
-                for a in 0..<rows {
-                    let wa = w + a &* n, w0 = wa[i], w1 = wa[i1], chunk = wa + j0
+                for r in 0..<rows {
+                    let vr = v + r &* n, v0 = vr[i], v1 = vr[i1], chunk = vr + j0
                     for j in 0..<width {
-                        r0[j] = r0[j].addingProduct(w0, chunk[j])
-                        r1[j] = r1[j].addingProduct(w1, chunk[j])
+                        r0[j] = r0[j].addingProduct(v0, chunk[j])
+                        r1[j] = r1[j].addingProduct(v1, chunk[j])
                     }
                 }
                 for j in 0..<width {
-                    out[i &* n &+ j0 &+ j] = r0[j] * scale
-                    out[i1 &* n &+ j0 &+ j] = r1[j] * scale
+                    let k0 = i &* n &+ j0 &+ j, k1 = i1 &* n &+ j0 &+ j
+                    out[k0] = (offset?[k0] ?? SIMD4()).addingProduct(scale, r0[j])
+                    out[k1] = (offset?[k1] ?? SIMD4()).addingProduct(scale, r1[j])
                 }
             }
         }
@@ -361,31 +363,6 @@ public struct GaussianRBM: EnsembleModel {
                 for i in 0..<width {
                     chain0[i0 &+ i] = r0[i]
                     chain1[i0 &+ i] = r1[i]
-                }
-            }
-        }
-    }
-
-    /// out = K⁻¹ − σ_h² Ĉ with Ĉ = (1/|B|) Σ_b φ_b φ_bᵀ (`minusWeight` = −σ_h²/|B|): row i sums
-    /// φ_bi φ_b· over the chains in order.
-    @inline(__always)
-    static func updateDirection(_ phi: UnsafePointer<SIMD4<Double>>, chains: Int, n: Int, kInverse: UnsafePointer<SIMD4<Double>>,
-                                minusWeight: SIMD4<Double>, into out: UnsafeMutablePointer<SIMD4<Double>>) {
-        for i in stride(from: 0, to: n, by: 2) {
-            let i1 = min(i &+ 1, n &- 1)
-            forEachChunk(n) { j0, width in
-                var r0 = Block(repeating: SIMD4()), r1 = r0
-                for b in 0..<chains {
-                    let chain = phi + b &* n, p0 = chain[i], p1 = chain[i1], chunk = chain + j0
-                    for j in 0..<width {
-                        r0[j] = r0[j].addingProduct(p0, chunk[j])
-                        r1[j] = r1[j].addingProduct(p1, chunk[j])
-                    }
-                }
-                for j in 0..<width {
-                    let k0 = i &* n &+ j0 &+ j, k1 = i1 &* n &+ j0 &+ j
-                    out[k0] = kInverse[k0].addingProduct(minusWeight, r0[j])
-                    out[k1] = kInverse[k1].addingProduct(minusWeight, r1[j])
                 }
             }
         }
