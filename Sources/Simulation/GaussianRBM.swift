@@ -331,6 +331,16 @@ public struct GaussianRBM: EnsembleModel {
         }
     }
 
+    /// old = (a, b), the two N-vectors a pass reads while it overwrites them.
+    @inline(__always)
+    static func copyPair(_ a: UnsafePointer<SIMD4<Double>>, _ b: UnsafePointer<SIMD4<Double>>,
+                         into old: UnsafeMutablePointer<SIMD4<Double>>, n: Int) {
+        for i in 0..<n {
+            old[i] = a[i]
+            old[n &+ i] = b[i]
+        }
+    }
+
     /// φ_b ← Mᵏ φ_b + L ξ_b for every chain b, two chains at a time, with L = Uᵀ:
     /// (Lξ)_i = Σ_j U_ji ξ_j (U's lower triangle is 0) and Mᵏ symmetric, so both read rows. ξ_b is
     /// the b-th N-vector of SIMD4 lanes at `noise` (lane t: seed t's deviates, written with
@@ -344,10 +354,7 @@ public struct GaussianRBM: EnsembleModel {
             let b1 = min(b &+ 1, chains &- 1)
             let chain0 = phi + b &* n, chain1 = phi + b1 &* n
             let xi0 = noise + (b &* n) &* 32, xi1 = noise + (b1 &* n) &* 32
-            for i in 0..<n {
-                old[i] = chain0[i]
-                old[n &+ i] = chain1[i]
-            }
+            copyPair(chain0, chain1, into: old, n: n)
             forEachChunk(n) { i0, width in
                 var r0 = Block(repeating: SIMD4()), r1 = r0
                 for j in 0..<n {
@@ -376,10 +383,7 @@ public struct GaussianRBM: EnsembleModel {
         for a in stride(from: 0, to: rows, by: 2) {
             let a1 = min(a &+ 1, rows &- 1)
             let row0 = w + a &* n, row1 = w + a1 &* n
-            for i in 0..<n {
-                old[i] = row0[i]
-                old[n &+ i] = row1[i]
-            }
+            copyPair(row0, row1, into: old, n: n)
             forEachChunk(n) { j0, width in
                 var r0 = Block(repeating: SIMD4()), r1 = r0
                 for i in 0..<n {
