@@ -217,7 +217,7 @@ public struct GaussianRBM: EnsembleModel {
         steps: for s in step..<(step + count) {
             // M = (σ_h²/μ²) WᵀW; Mᵏ (in `power`) and Q = Σ_{j<k} Mʲ; Σ_k = (Q + Q Mᵏ)/μ²
             // and its factor.
-            Self.gram(wT, rows: nh, n: n, scale: mScale, plus: nil, into: m)
+            Self.gram(wT, rows: nh, n: n, scale: mScale, into: m)
             for k in 0..<nn { q[k] = zero; power[k] = m[k] }
             for i in 0..<n { q[i &* n &+ i] = SIMD4(repeating: 1) }
             for _ in 1..<max(sweeps, 1) {
@@ -241,7 +241,8 @@ public struct GaussianRBM: EnsembleModel {
             }
             Self.moveChains(phiT, chains: chains, n: n, power: power, factor: u, noise: UnsafeRawPointer(normals), scratch: acc)
             // W ← W + α W D, D = K⁻¹ − σ_h² Ĉ.
-            Self.gram(phiT, rows: chains, n: n, scale: minusWeight, plus: kInverse, into: d)
+            Self.gram(phiT, rows: chains, n: n, scale: minusWeight, into: d)
+            for k in 0..<nn { d[k] += kInverse[k] }
             Self.step(wT, rows: nh, n: n, direction: d, alpha: alpha, scratch: acc)
             // A non-finite chain leaves W non-finite in the same step (its φ_bi² enters D_ii, and
             // 0 · ∞ is NaN), so W alone is checked: check − check is NaN exactly when check is ±∞
@@ -282,12 +283,12 @@ public struct GaussianRBM: EnsembleModel {
         if j0 < n { body(j0, n &- j0) }
     }
 
-    /// out = offset + scale · VᵀV for V with `rows` rows (no offset: 0): row i sums V_ri V_r· over r
-    /// in order, so entries (i, j) and (j, i) add the same products in the same order (exactly
-    /// symmetric). M = (σ_h²/μ²) WᵀW and D = K⁻¹ − (σ_h²/|B|) Σ_b φ_b φ_bᵀ.
+    /// out = scale · VᵀV for V with `rows` rows: row i sums V_ri V_r· over r in order, so entries
+    /// (i, j) and (j, i) add the same products in the same order (exactly symmetric). For
+    /// M = (σ_h²/μ²) WᵀW and the chains' −(σ_h²/|B|) Σ_b φ_b φ_bᵀ.
     @inline(__always)
     static func gram(_ v: UnsafePointer<SIMD4<Double>>, rows: Int, n: Int, scale: SIMD4<Double>,
-                     plus offset: UnsafePointer<SIMD4<Double>>?, into out: UnsafeMutablePointer<SIMD4<Double>>) {
+                     into out: UnsafeMutablePointer<SIMD4<Double>>) {
         for i in stride(from: 0, to: n, by: 2) {
             let i1 = min(i &+ 1, n &- 1)
             forEachChunk(n) { j0, width in
@@ -300,9 +301,8 @@ public struct GaussianRBM: EnsembleModel {
                     }
                 }
                 for j in 0..<width {
-                    let k0 = i &* n &+ j0 &+ j, k1 = i1 &* n &+ j0 &+ j
-                    out[k0] = (offset?[k0] ?? SIMD4()).addingProduct(scale, r0[j])
-                    out[k1] = (offset?[k1] ?? SIMD4()).addingProduct(scale, r1[j])
+                    out[i &* n &+ j0 &+ j] = r0[j] * scale
+                    out[i1 &* n &+ j0 &+ j] = r1[j] * scale
                 }
             }
         }
