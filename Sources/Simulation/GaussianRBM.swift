@@ -194,7 +194,8 @@ public struct GaussianRBM: EnsembleModel {
         let zero = SIMD4<Double>()
         // Scratch without closures (whose bodies the compiler would not specialise for the sizes):
         // the lanes' state, six N × N matrices (M, Q, U, D, Mʲ and the next power), K⁻¹ in every
-        // lane, the deviates (lane-interleaved) and one N-vector.
+        // lane, the deviates (lane-interleaved) and two N-vectors (the rows a kernel pass
+        // overwrites, copied first).
         let scratch = UnsafeMutablePointer<SIMD4<Double>>.allocate(capacity: size + 7 * nn + 2 * n)
         let normals = UnsafeMutablePointer<Double>.allocate(capacity: 4 * chainValues)
         defer {
@@ -204,7 +205,7 @@ public struct GaussianRBM: EnsembleModel {
         let state = scratch, wT = state, phiT = state + weightCount
         let m = state + size, q = m + nn, u = q + nn, d = u + nn, kInverse = d + nn
         var power = kInverse + nn, spare = power + nn
-        let acc = spare + nn
+        let oldPair = spare + nn
         for k in 0..<nn { kInverse[k] = SIMD4(repeating: targetCovariance[k]) }
         for i in 0..<size { state[i] = SIMD4(lanes[0][i], lanes[1][i], lanes[2][i], lanes[3][i]) }
         func stop(_ stops: SIMDMask<SIMD4<Int64>>, _ status: SeedStatus) {
@@ -239,11 +240,11 @@ public struct GaussianRBM: EnsembleModel {
                                                         block: streamStart | 1 << 31))
                 stream.fillNormals(normals + t, count: chainValues, stride: 4, overflow: &overflow)
             }
-            Self.moveChains(phiT, chains: chains, n: n, power: power, factor: u, noise: UnsafeRawPointer(normals), scratch: acc)
+            Self.moveChains(phiT, chains: chains, n: n, power: power, factor: u, noise: UnsafeRawPointer(normals), scratch: oldPair)
             // W ← W + α W D, D = K⁻¹ − σ_h² Ĉ.
             Self.gram(phiT, rows: chains, n: n, scale: minusWeight, into: d)
             for k in 0..<nn { d[k] += kInverse[k] }
-            Self.step(wT, rows: nh, n: n, direction: d, alpha: alpha, scratch: acc)
+            Self.step(wT, rows: nh, n: n, direction: d, alpha: alpha, scratch: oldPair)
             // A non-finite chain leaves W non-finite in the same step (its φ_bi² enters D_ii, and
             // 0 · ∞ is NaN), so W alone is checked: check − check is NaN exactly when check is ±∞
             // or NaN.

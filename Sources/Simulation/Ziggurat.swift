@@ -56,14 +56,22 @@ enum Ziggurat {
         return Layer(bound: UInt64(0x1p52 * inner / width), scale: width * 0x1p-52, density: f(edges[i]))
     }
 
-    /// The deviate of `word` (layer: bits 0–7, sign: bit 8, magnitude: bits 12–63) if its point
-    /// lies under the curve's core, else the ziggurat continued with draws from `overflow`.
+    /// The point a word picks: its layer (bits 0–7), its signed x (sign: bit 8, magnitude:
+    /// bits 12–63 times the layer's scale), and whether it lies under the curve's core.
     @inline(__always)
-    static func deviate(_ word: UInt64, _ layers: UnsafePointer<Layer>, _ overflow: inout RandomWords) -> Double {
+    static func point(_ word: UInt64, _ layers: UnsafePointer<Layer>) -> (layer: Int, x: Double, underCore: Bool) {
         let layer = Int(truncatingIfNeeded: word & 0xFF)
         let magnitude = word &>> 12
         let x = Double(bitPattern: (Double(Int64(bitPattern: magnitude)) * layers[layer].scale).bitPattern | (word & 0x100) &<< 55)
-        if magnitude < layers[layer].bound { return x }
+        return (layer, x, magnitude < layers[layer].bound)
+    }
+
+    /// The deviate of `word` if its point lies under the curve's core, else the ziggurat
+    /// continued with draws from `overflow`.
+    @inline(__always)
+    static func deviate(_ word: UInt64, _ layers: UnsafePointer<Layer>, _ overflow: inout RandomWords) -> Double {
+        let (layer, x, underCore) = point(word, layers)
+        if underCore { return x }
         return rejected(layer: layer, x: x, layers, &overflow)
     }
 
@@ -83,11 +91,9 @@ enum Ziggurat {
             }
             let height = layers[layer].density + RandomStream.openUnit(overflow.next()) * (layers[layer - 1].density - layers[layer].density)
             if height < f(x) { return x }
-            let word = overflow.next()
-            layer = Int(truncatingIfNeeded: word & 0xFF)
-            let magnitude = word &>> 12
-            x = Double(bitPattern: (Double(Int64(bitPattern: magnitude)) * layers[layer].scale).bitPattern | (word & 0x100) &<< 55)
-            if magnitude < layers[layer].bound { return x }
+            let next = point(overflow.next(), layers)
+            if next.underCore { return next.x }
+            (layer, x) = (next.layer, next.x)
         }
     }
 }
