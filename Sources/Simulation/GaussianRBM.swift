@@ -223,11 +223,11 @@ public struct GaussianRBM: EnsembleModel {
             // M = (σ_h²/μ²) WᵀW; Q = Σ_{j<k} Mʲ and the power P = Mᵏ; Σ_k = (Q P + Q)/μ² and
             // its factor U (upper triangle).
             Self.crossProduct(wT, wT, rows: nh, n: n, scale: mScale, into: m)
-            for k in 0..<nn { q[k] = zero }
-            for i in 0..<n { q[i &* n &+ i] = SIMD4(repeating: 1) }
+            for k in 0..<nn { q[k] = sweeps > 1 ? m[k] : zero }
+            for i in 0..<n { q[i &* n &+ i] += SIMD4(repeating: 1) }
             var power = UnsafePointer(m)
             for j in 1..<max(sweeps, 1) {
-                for k in 0..<nn { q[k] += power[k] }
+                if j > 1 { for k in 0..<nn { q[k] += power[k] } }
                 let next = j & 1 == 1 ? powers.0 : powers.1
                 Self.crossProduct(power, m, rows: n, n: n, into: next)
                 power = UnsafePointer(next)
@@ -272,22 +272,18 @@ public struct GaussianRBM: EnsembleModel {
     /// Five lane accumulators: a value, so it aliases nothing and lives in registers.
     typealias Block = InlineArray<5, SIMD4<Double>>
 
-    /// `body(j0, width)` for the column chunks [j0, j0 + width) of columns start ..< n: full
-    /// chunks of five, then the remainder, every width a constant at its call (so each of the
-    /// five inlined copies of `body` unrolls).
+    /// `body(j0, 5)` for chunks of five columns from `start` until column n − 1 is covered, the
+    /// last one moved back to [n − 5, n) where fewer than five remain: every chunk has the
+    /// constant width five (its loops unroll, and ten accumulators hide the multiply–adds'
+    /// latency); the columns it shares with its neighbour are summed again, identically. For
+    /// n < 5 one chunk [start, n).
     @inline(__always)
     static func forEachChunk(from start: Int = 0, to n: Int, _ body: (Int, Int) -> Void) {
+        guard n >= 5 else { return body(start, n &- start) }
         var j0 = start
-        while j0 &+ 5 <= n {
-            body(j0, 5)
+        while j0 < n {
+            body(min(j0, n &- 5), 5)
             j0 &+= 5
-        }
-        switch n &- j0 {
-        case 1: body(j0, 1)
-        case 2: body(j0, 2)
-        case 3: body(j0, 3)
-        case 4: body(j0, 4)
-        default: break
         }
     }
 
@@ -295,8 +291,8 @@ public struct GaussianRBM: EnsembleModel {
     /// symmetric: the Gram matrices WᵀW and ΦᵀΦ (x = y), and the products A B of commuting
     /// symmetric polynomials in WᵀW (x = A read by columns, which are its rows). Only the upper
     /// triangle is summed — rows i, i + 1 from column i on, each entry over r in order — and
-    /// written to both triangles: row i + 1's entries first, then row i's, so (i, i + 1) and
-    /// (i + 1, i) both get row i's sum and `out` is exactly symmetric.
+    /// each entry (row, column ≥ row) is written to both triangles: row i + 1's first, then row
+    /// i's, so (i, i + 1) and (i + 1, i) both get row i's sum and `out` is exactly symmetric.
     @inline(__always)
     static func crossProduct(_ x: UnsafePointer<SIMD4<Double>>, _ y: UnsafePointer<SIMD4<Double>>, rows: Int, n: Int,
                              plus addend: UnsafePointer<SIMD4<Double>>? = nil, scale: SIMD4<Double> = SIMD4(repeating: 1),
@@ -322,7 +318,7 @@ public struct GaussianRBM: EnsembleModel {
                     out[i1 &* n &+ j0 &+ j] = r1[j] * scale
                     out[(j0 &+ j) &* n &+ i1] = r1[j] * scale
                 }
-                for j in 0..<width {
+                for j in 0..<width where j0 &+ j >= i {
                     out[i &* n &+ j0 &+ j] = r0[j] * scale
                     out[(j0 &+ j) &* n &+ i] = r0[j] * scale
                 }
@@ -363,21 +359,25 @@ public struct GaussianRBM: EnsembleModel {
                         r1[i] = r1[i].addingProduct(mRow[i], p1)
                     }
                 }
-                // j < i0: full rows of U; then the diagonal block, row i0 + jj from column jj.
-                for j in 0..<(i0 &+ width) {
+                // Rows j < i0 of U in full, then the diagonal block's triangle (row i0 + jj from
+                // column jj on), unrolled with the constant width.
+                for j in 0..<i0 {
                     let x0 = xi0.loadUnaligned(fromByteOffset: j &* 32, as: SIMD4<Double>.self)
                     let x1 = xi1.loadUnaligned(fromByteOffset: j &* 32, as: SIMD4<Double>.self)
                     let uRow = u + (j &* n &+ i0)
-                    if j < i0 {
-                        for i in 0..<width {
-                            r0[i] = r0[i].addingProduct(uRow[i], x0)
-                            r1[i] = r1[i].addingProduct(uRow[i], x1)
-                        }
-                    } else {
-                        for i in 0..<width where i >= j &- i0 {
-                            r0[i] = r0[i].addingProduct(uRow[i], x0)
-                            r1[i] = r1[i].addingProduct(uRow[i], x1)
-                        }
+                    for i in 0..<width {
+                        r0[i] = r0[i].addingProduct(uRow[i], x0)
+                        r1[i] = r1[i].addingProduct(uRow[i], x1)
+                    }
+                }
+                for jj in 0..<width {
+                    let j = i0 &+ jj
+                    let x0 = xi0.loadUnaligned(fromByteOffset: j &* 32, as: SIMD4<Double>.self)
+                    let x1 = xi1.loadUnaligned(fromByteOffset: j &* 32, as: SIMD4<Double>.self)
+                    let uRow = u + (j &* n &+ i0)
+                    for i in jj..<width {
+                        r0[i] = r0[i].addingProduct(uRow[i], x0)
+                        r1[i] = r1[i].addingProduct(uRow[i], x1)
                     }
                 }
                 for i in 0..<width {
