@@ -74,7 +74,7 @@ public struct RandomStream: Sendable {
     }
 
     /// The next eight blocks as 64-bit words (`Philox.wordPairs`): lane i holds block b + i's
-    /// (x0, x1) and (x2, x3), high half first.
+    /// (x0, x1) and (x2, x3), high half first. (`fillNormals` reads their 32-bit halves, low first.)
     @inlinable @inline(__always)
     public mutating func nextWordPairs() -> (SIMD8<UInt64>, SIMD8<UInt64>) {
         let counters = SIMD8<UInt64>(repeating: block) &+ SIMD8(0, 1, 2, 3, 4, 5, 6, 7)

@@ -1,32 +1,43 @@
 import RealModule
 
-/// Standard normal deviates by Marsaglia and Tsang's ziggurat, in the 256-layer, 64-bit-word
-/// form of NumPy's `Generator.standard_normal`: the fastest exact method, for models that draw
-/// many deviates per step (the Gaussian RBM's chains).
+/// Standard normal deviates by Marsaglia and Tsang's ziggurat, in the 256-layer, 32-bit-word
+/// form of NumPy's `Generator.standard_normal(dtype=np.float32)`, evaluated in Double: the fastest
+/// exact method, for models that draw many deviates per step (the Gaussian RBM's chains).
 ///
 /// **Method.** The area under f(x) = e^{−x²/2}, x ≥ 0, is covered by 256 layers of equal area v:
 /// layer i ≥ 1 is the rectangle [0, xᵢ] × [f(xᵢ), f(xᵢ₋₁)] (x₀ = 0, x₂₅₅ = r), layer 0 the base
-/// [0, r] × [0, f(r)] plus the tail beyond r. A word picks a layer (8 bits), a sign (1 bit) and a
-/// point x uniform on the layer's width (52 bits); x < xᵢ₋₁ lies under the curve and is returned
-/// at once (98.5 % of words). Otherwise layer i ≥ 1 accepts x if a uniform height in
+/// [0, r] × [0, f(r)] plus the tail beyond r. A 32-bit word picks a layer (8 bits), a sign (1 bit)
+/// and a point x on the layer's width (a 23-bit magnitude); x < xᵢ₋₁ lies under the curve and is
+/// returned at once (98.5 % of words). Otherwise layer i ≥ 1 accepts x if a uniform height in
 /// [f(xᵢ), f(xᵢ₋₁)] falls below f(x) (the wedge), layer 0 samples the tail by Marsaglia's method;
-/// a rejected point starts over with a fresh word. Exact in distribution up to the 52-bit
-/// resolution of x and the rounding of the tables (each layer's area is v to about 1e-13,
-/// `ZigguratTests`). G. Marsaglia, W. W. Tsang, J. Stat. Softw. 5(8) (2000); the 64-bit-word
-/// layout after J. A. Doornik, "An improved ziggurat method to generate normal random samples"
-/// (2005), and NumPy's 256-layer edge r; the tables are computed here from r.
+/// a rejected point starts over with a fresh word. G. Marsaglia, W. W. Tsang, J. Stat. Softw.
+/// 5(8) (2000); the layout of NumPy's float32 path (`random_standard_normal_f`: 8 layer bits,
+/// 1 sign bit, 23 magnitude bits) and its 256-layer edge r; the tables are computed here from r.
+///
+/// **Accuracy.** Exact in distribution up to the rounding of the tables (each layer's area is v
+/// to about 1e-13, `ZigguratTests`) and the resolution of x: a point is quantised to 2⁻²³ of its
+/// layer's width, a grid of step xᵢ/2²³ ≤ r/2²³ = 4.4e-7 (layer 0's base, of equivalent width
+/// v/f(r) = 3.91, 4.7e-7) — NumPy's float64 path keeps 52 bits, its float32 path these 23. The
+/// deviates are Doubles on that grid (the uniforms of the wedge and the tail keep 52 bits).
+/// Taking the grid point below the continuous one lowers |x| by half a step on average, which
+/// lowers E|z| by 1.9e-7 and the variance by 3.5e-7 (relative; summed over the layers' cores
+/// from the tables). That is far below any statistical resolution of these ensembles: even all
+/// n = 2.4·10¹² deviates of the paper-scale RBM scans would estimate the variance to √(2/n) =
+/// 9e-7. In exchange the Philox work is half that of the 52-bit words this replaced.
 ///
 /// **Randomness.** Unlike the quantile transform of `RandomStream.nextNormal`, a rejection method
-/// consumes a variable number of draws. `fillNormals` therefore takes exactly one word of its
-/// stream per deviate and draws everything a rejection needs from a second stream (as 64-bit
-/// words, eight blocks at a time), so a model can still address a step's deviates by block index.
+/// consumes a variable number of draws. `fillNormals` therefore takes exactly one 32-bit half of
+/// a Philox word of its stream per deviate and draws everything a rejection needs from a second
+/// source (`RandomWords`, a block at a time), so a model can still address a step's deviates by
+/// block index.
 enum Ziggurat {
-    /// One layer: the fast-path bound ⌊2⁵² xᵢ₋₁/xᵢ⌋ on the 52-bit magnitude, the scale xᵢ/2⁵²
-    /// from magnitude to x, and f(xᵢ). For layer 0 the width is the base's equivalent v/f(r).
-    struct Layer {
-        var bound: UInt64
+    /// The fast path's entry for a word's low nine bits j = i + 256·sign (layer i, sign bit):
+    /// the bound ⌊2²³ xᵢ₋₁/xᵢ⌋ on the 23-bit magnitude and the signed scale ±xᵢ/2²³ from magnitude
+    /// to x (minus for sign 1). For layer 0 the width is the base's equivalent v/f(r). The sign in
+    /// the scale saves the fast path moving bits between registers; 16 bytes an entry, 8 KiB.
+    struct Entry {
+        var bound: UInt32
         var scale: Double
-        var density: Double
     }
 
     /// x₂₅₅ = r, the right edge of the lowest rectangle (NumPy's `ziggurat_nor_r`), which closes
@@ -50,35 +61,42 @@ enum Ziggurat {
         return x
     }()
 
-    static let layers: [Layer] = (0..<256).map { i in
+    static let entries: [Entry] = (0..<512).map { j in
+        let i = j & 0xFF
         let width = i == 0 ? layerArea / f(r) : edges[i]
         let inner = i == 0 ? r : edges[i - 1]
-        return Layer(bound: UInt64(0x1p52 * inner / width), scale: width * 0x1p-52, density: f(edges[i]))
+        return Entry(bound: UInt32(0x1p23 * inner / width), scale: (j < 256 ? 1 : -1) * width * 0x1p-23)
     }
 
-    /// The point a word picks: its layer (bits 0–7), its signed x (sign: bit 8, magnitude:
-    /// bits 12–63 times the layer's scale), and whether it lies under the curve's core.
+    /// f(xᵢ), i = 0…255, the wedges' heights.
+    static let densities: [Double] = edges.map(f)
+
+    /// The point a 32-bit word picks: its layer (bits 0–7), its signed x (sign: bit 8, magnitude:
+    /// bits 9–31 times the layer's scale, exact in a Double; magnitude 0 gives ±0), and whether
+    /// it lies under the curve's core (x < xᵢ₋₁): NumPy's float32 layout
+    /// (`random_standard_normal_f`). The one decoder of the fast path and the retries.
     @inline(__always)
-    static func point(_ word: UInt64, _ layers: UnsafePointer<Layer>) -> (layer: Int, x: Double, underCore: Bool) {
-        let layer = Int(truncatingIfNeeded: word & 0xFF)
-        let magnitude = word &>> 12
-        let x = Double(bitPattern: (Double(Int64(bitPattern: magnitude)) * layers[layer].scale).bitPattern | (word & 0x100) &<< 55)
-        return (layer, x, magnitude < layers[layer].bound)
+    static func point(_ word: UInt32, _ entries: UnsafePointer<Entry>) -> (layer: Int, x: Double, underCore: Bool) {
+        let entry = entries[Int(truncatingIfNeeded: word & 0x1FF)]
+        let magnitude = word &>> 9
+        return (Int(truncatingIfNeeded: word & 0xFF), Double(magnitude) * entry.scale, magnitude < entry.bound)
     }
 
     /// The deviate of `word` if its point lies under the curve's core, else the ziggurat
     /// continued with draws from `overflow`.
     @inline(__always)
-    static func deviate(_ word: UInt64, _ layers: UnsafePointer<Layer>, _ overflow: inout RandomWords) -> Double {
-        let (layer, x, underCore) = point(word, layers)
+    static func deviate(_ word: UInt32, _ entries: UnsafePointer<Entry>, _ overflow: inout RandomWords) -> Double {
+        let (layer, x, underCore) = point(word, entries)
         if underCore { return x }
-        return rejected(layer: layer, x: x, layers, &overflow)
+        return rejected(layer: layer, x: x, entries, &overflow)
     }
 
     /// The rare rest of the ziggurat for a point outside layer `layer`'s core: the wedge test or
-    /// the tail, then fresh words from `overflow` until one is accepted.
+    /// the tail, then fresh points until one is accepted. From `overflow`, in order: the wedge's
+    /// height (a 64-bit word, 52-bit uniform), a fresh point (the low 32 bits of the next word,
+    /// decoded by `point`), and the tail's two uniforms per try (a word each).
     @inline(never)
-    static func rejected(layer: Int, x: Double, _ layers: UnsafePointer<Layer>, _ overflow: inout RandomWords) -> Double {
+    static func rejected(layer: Int, x: Double, _ entries: UnsafePointer<Entry>, _ overflow: inout RandomWords) -> Double {
         var (layer, x) = (layer, x)
         while true {
             if layer == 0 {
@@ -86,12 +104,12 @@ enum Ziggurat {
                 while true {
                     let u1 = RandomStream.openUnit(overflow.next()), u2 = RandomStream.openUnit(overflow.next())
                     let xi = -Double.log(u1) / r, y = -Double.log(u2)
-                    if y + y > xi * xi { return x < 0 ? -(r + xi) : r + xi }
+                    if y + y > xi * xi { return x.sign == .minus ? -(r + xi) : r + xi }
                 }
             }
-            let height = layers[layer].density + RandomStream.openUnit(overflow.next()) * (layers[layer - 1].density - layers[layer].density)
+            let height = densities[layer] + RandomStream.openUnit(overflow.next()) * (densities[layer - 1] - densities[layer])
             if height < f(x) { return x }
-            let next = point(overflow.next(), layers)
+            let next = point(UInt32(truncatingIfNeeded: overflow.next()), entries)
             if next.underCore { return next.x }
             (layer, x) = (next.layer, next.x)
         }
@@ -100,31 +118,39 @@ enum Ziggurat {
 
 extension RandomStream {
     /// Fills `out[0], out[stride], …` (`count` values) with standard normal deviates by the
-    /// ziggurat (`Ziggurat`), one 64-bit word of this stream each, eight blocks at a time
-    /// (`nextWordPairs`): deviate 16g + i of a group takes block i's (x0, x1) word, deviate
-    /// 16g + 8 + i its (x2, x3) word. This stream advances by exactly 8⌈count/16⌉ blocks whatever is
-    /// drawn. The 1.5 % of words that the fast path rejects (the top layer's always) continue
-    /// with words from `overflow`, in order, so the deviates are a fixed function of the two
-    /// streams' positions.
+    /// ziggurat (`Ziggurat`), one 32-bit half of a word of this stream each, eight blocks at a
+    /// time (`nextWordPairs`, 32 deviates): within a group of blocks b…b+7, deviate 32g + 2j + h
+    /// takes half h (low first) of word j, where word i < 8 is block b+i's (x0, x1) and word 8 + i
+    /// its (x2, x3) (so deviates 2i, 2i + 1 are x1, x0 of block i; 16 + 2i, 17 + 2i its x3, x2).
+    /// This stream advances by exactly 8⌈count/32⌉ blocks whatever is drawn; the unused halves
+    /// of a last partial group are dropped. The 1.5 % of points that the fast path rejects (the
+    /// top layer's always) continue with words from `overflow`, in order of the deviates, so the
+    /// deviates are a fixed function of the two streams' positions.
     public mutating func fillNormals(_ out: UnsafeMutablePointer<Double>, count: Int, stride: Int = 1,
                                      overflow: inout RandomWords) {
         guard count > 0 else { return }
-        Ziggurat.layers.withUnsafeBufferPointer { table in
+        Ziggurat.entries.withUnsafeBufferPointer { table in
             withUnsafeTemporaryAllocation(of: SIMD8<UInt64>.self, capacity: 4) { groups in
-                let layers = table.baseAddress!
+                let entries = table.baseAddress!
                 var current = 0
                 (groups[0], groups[1]) = nextWordPairs()
                 var k = 0
                 while k < count {
                     // The next group's words are made before this group's are used, so the vector
                     // multiplies overlap the scalar loop, whose loads find data stored long before.
-                    if k &+ 16 < count { (groups[2 &- current], groups[3 &- current]) = nextWordPairs() }
+                    if k &+ 32 < count { (groups[2 &- current], groups[3 &- current]) = nextWordPairs() }
                     let words = UnsafeRawPointer(groups.baseAddress! + current)
-                    for i in 0..<min(16, count &- k) {
-                        out[(k &+ i) &* stride] = Ziggurat.deviate(words.load(fromByteOffset: i &* 8, as: UInt64.self), layers, &overflow)
+                    for i in 0..<min(32, count &- k) {
+                        #if _endian(little)
+                        let offset = i &* 4
+                        #else
+                        let offset = (i ^ 1) &* 4
+                        #endif
+                        let half = words.load(fromByteOffset: offset, as: UInt32.self)
+                        out[(k &+ i) &* stride] = Ziggurat.deviate(half, entries, &overflow)
                     }
                     current = 2 &- current
-                    k &+= 16
+                    k &+= 32
                 }
             }
         }
