@@ -72,7 +72,7 @@ public struct GaussianRBMConfig: Sendable, Equatable, Codable {
 ///
 /// **Randomness.** W(0) ~ N(0, initialStd²) from the seed's `.initialisation` stream; the Gibbs
 /// draws of step s from its `.training` stream, N deviates ξ per chain, chains in order, by the
-/// ziggurat (`RandomStream.fillNormals`): one word each from block s · 2³² on, the rare
+/// ziggurat (`RandomStream.fillNormals`): one 32-bit half-word each from block s · 2³² on, the rare
 /// rejections' draws from block s · 2³² + 2³¹ on, so any step's draws are addressable.
 ///
 /// **Failure.** A non-finite W or chain after step s (typically A lost positive definiteness and
@@ -155,33 +155,9 @@ public struct GaussianRBM: EnsembleModel {
     public func advance(seeds group: [Int], states: [UnsafeMutableBufferPointer<Double>], from step: Int, count: Int) -> [SeedStatus] {
         precondition(!group.isEmpty && group.count <= 4 && group.count == states.count, "1 to 4 seeds, one state each")
         for state in states { precondition(state.count == stateSize, "state has \(state.count) values, expected \(stateSize)") }
-        if config.sites == PaperSizes().n && config.hiddenUnits == PaperSizes().nh {
-            return advanceLanes(PaperSizes(), group, states, from: step, count: count)
-        }
-        return advanceLanes(ConfiguredSizes(n: config.sites, nh: config.hiddenUnits), group, states, from: step, count: count)
-    }
-
-    /// N and N_h as a type, so that `advanceLanes` is compiled once with the paper's sizes as
-    /// constants (its loops over a row unrolled, the row in registers) and once for any sizes.
-    protocol LaneSizes {
-        var n: Int { get }
-        var nh: Int { get }
-    }
-    struct PaperSizes: LaneSizes {
-        var n: Int { 10 }
-        var nh: Int { 10 }
-    }
-    struct ConfiguredSizes: LaneSizes {
-        let n: Int
-        let nh: Int
-    }
-
-    /// `advance(seeds:…)` for N = sizes.n, N_h = sizes.nh.
-    func advanceLanes<Sizes: LaneSizes>(_ sizes: Sizes, _ group: [Int], _ states: [UnsafeMutableBufferPointer<Double>],
-                                        from step: Int, count: Int) -> [SeedStatus] {
         let live = group.count
         let lanes = (0..<4).map { states[min($0, live - 1)].baseAddress! }
-        let n = sizes.n, nh = sizes.nh, nn = n &* n
+        let n = config.sites, nh = config.hiddenUnits, nn = n &* n
         let chains = config.batchSize
         let sweeps = config.gibbsSweeps
         let hScale = GaussianRBMConfig.hiddenVariance
@@ -195,16 +171,16 @@ public struct GaussianRBM: EnsembleModel {
         var stopped = SIMDMask<SIMD4<Int64>>(repeating: false)
         for t in live..<4 { stopped[t] = true }
         let zero = SIMD4<Double>()
-        // Scratch without closures (whose bodies the compiler would not specialise for the sizes):
-        // the lanes' state; seven N × N matrices (M, Q, U, D, two for the powers Mʲ, and the data
-        // term −(|B|/σ_h²) K⁻¹, so that D = (Σ_b φ_b φ_bᵀ + that) · (−σ_h²/|B|) in one kernel);
-        // the deviates (lane-interleaved); two N-vectors (the rows a kernel pass overwrites,
-        // copied first).
+        // Scratch: the lanes' state; seven N × N matrices (M, Q, U, D, two for the powers Mʲ, and
+        // the data term −(|B|/σ_h²) K⁻¹, so that D = (Σ_b φ_b φ_bᵀ + that) · (−σ_h²/|B|) in one
+        // kernel); two N-vectors (the rows a kernel pass overwrites, copied first); the deviates,
+        // lane-interleaved, on cache lines of their own (SIMD4 loads never straddle two).
         let scratch = UnsafeMutablePointer<SIMD4<Double>>.allocate(capacity: size + 7 * nn + 2 * n)
-        let normals = UnsafeMutablePointer<Double>.allocate(capacity: 4 * chainValues)
+        let normalsMemory = UnsafeMutableRawPointer.allocate(byteCount: 32 * chainValues, alignment: 64)
+        let normals = normalsMemory.bindMemory(to: Double.self, capacity: 4 * chainValues)
         defer {
             scratch.deallocate()
-            normals.deallocate()
+            normalsMemory.deallocate()
         }
         let state = scratch, wT = state, phiT = state + weightCount
         let m = state + size, q = m + nn, u = q + nn, d = u + nn, dataTerm = d + nn
@@ -262,11 +238,11 @@ public struct GaussianRBM: EnsembleModel {
     }
 
     // The lane kernels of `advance`: N × N (or N_h × N) row-major matrices of SIMD4 entries, lane =
-    // seed. Register blocking: each pass sums two output rows × up to five columns (`Block`, ten
+    // seed. Register blocking: each pass sums two output rows × five columns (`Block`, ten
     // accumulators that stay in registers) over the whole inner dimension, so every loaded entry
     // of the shared operand feeds two multiply–adds (one load per multiply–add was the limit).
-    // With the paper's sizes as constants the loops over a block unroll completely. An odd last
-    // row is computed twice (the pair's second row is the first) and written once more,
+    // The five columns are a constant (`forEachChunk`), so the loops over a block unroll. An odd
+    // last row is computed twice (the pair's second row is the first) and written once more,
     // identically.
 
     /// Five lane accumulators: a value, so it aliases nothing and lives in registers.
@@ -338,7 +314,7 @@ public struct GaussianRBM: EnsembleModel {
 
     /// φ_b ← Mᵏ φ_b + L ξ_b for every chain b, two chains at a time, with L = Uᵀ:
     /// (Lξ)_i = Σ_{j ≤ i} U_ji ξ_j and Mᵏ symmetric, so both read rows; only L's triangle is
-    /// summed (the diagonal block's triangle unrolled with the sizes). ξ_b is the b-th N-vector of
+    /// summed (the diagonal block's triangle unrolled). ξ_b is the b-th N-vector of
     /// SIMD4 lanes at `noise` (lane t: seed t's deviates, written with stride 4). The old φ of
     /// both chains is copied to `scratch` (2N entries) first, so every chunk reads only old values.
     @inline(__always)
@@ -421,10 +397,12 @@ public struct GaussianRBM: EnsembleModel {
     }
 
     /// Cholesky factor A = UᵀU of the symmetric N × N lane matrix `a`, in place in its upper
-    /// triangle (right-looking: row j is scaled by 1/U_jj, then the trailing upper triangle loses
-    /// U_j·ᵀ U_j·, independent updates). Returns the lanes whose pivot was not positive or not
-    /// finite (those lanes' entries are then meaningless). The lower triangle is not read; it is
-    /// set to zero, so that U's rows can be used at full width.
+    /// triangle, by way of A = Rᵀ D⁻¹ R (R upper with diagonal D): right-looking, row j's pivot
+    /// d_j = R_jj removes R_j·ᵀ R_j· / d_j from the trailing upper triangle (independent
+    /// updates), then U = D^{−1/2} R row by row. Only a division lies between one pivot and the
+    /// next; the square roots, off that path, are independent. Returns the lanes whose pivot was
+    /// not positive or not finite (those lanes' entries are then meaningless). The lower
+    /// triangle is not read; it is set to zero, so that U's rows can be used at full width.
     @inline(__always)
     static func factorUpper(_ a: UnsafeMutablePointer<SIMD4<Double>>, n: Int) -> SIMDMask<SIMD4<Int64>> {
         var bad = SIMDMask<SIMD4<Int64>>(repeating: false)
@@ -432,23 +410,25 @@ public struct GaussianRBM: EnsembleModel {
             let row = a + j &* n
             let d = row[j]
             bad = bad .| .!(d .> 0 .& d .< .infinity)
-            let pivot = laneSquareRoot(d)
-            row[j] = pivot
-            let inverse = 1 / pivot
-            for i in (j &+ 1)..<n { row[i] *= inverse }
+            let inverse = 1 / d
             for r in (j &+ 1)..<n {
-                let minusUjr = -row[r], target = a + r &* n
-                for i in r..<n { target[i] = target[i].addingProduct(minusUjr, row[i]) }
+                let minusRatio = -(row[r] * inverse), target = a + r &* n
+                for i in r..<n { target[i] = target[i].addingProduct(minusRatio, row[i]) }
             }
+        }
+        for j in 0..<n {
+            let row = a + j &* n
+            let pivot = laneSquareRoot(row[j]), inverse = 1 / pivot
+            row[j] = pivot
+            for i in (j &+ 1)..<n { row[i] *= inverse }
             for i in 0..<j { row[i] = SIMD4() }
         }
         return bad
     }
 
     /// √x in every lane, as one vector instruction where there is one: `SIMD4.squareRoot()`
-    /// compiles to four scalar roots, each behind a branch to libm for negative inputs (errno),
-    /// which put the Cholesky pivots on a slow serial path. Both round correctly, so results
-    /// are identical.
+    /// compiles to four scalar roots, each behind a branch to libm for negative inputs (errno).
+    /// Both round correctly, so results are identical.
     @inline(__always)
     static func laneSquareRoot(_ x: SIMD4<Double>) -> SIMD4<Double> {
         #if arch(x86_64)

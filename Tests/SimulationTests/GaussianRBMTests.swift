@@ -231,27 +231,66 @@ struct GaussianRBMTests {
         #expect(states[0] == alone[0] && states[2] == alone[3])
     }
 
-    /// The paper's N = N_h = 10 run through a copy of the lane kernel compiled with the sizes as
-    /// constants; it must repeat the general kernel's arithmetic bit for bit.
-    @Test func thePaperSizedKernelEqualsTheGeneralOne() {
-        let c = rbmConfig(sites: 10, hidden: 10, chains: 16, steps: 40)
-        let model = GaussianRBM(config: c, runSeed: 8)
-        let group = [0, 1, 2]
-        func states() -> [[Double]] {
-            group.map { seed in
-                var x = [Double](repeating: 0, count: model.stateSize)
-                x.withUnsafeMutableBufferPointer { model.initialise(seed: seed, state: $0) }
-                return x
+    /// One update of the lane kernel against the same update written out plainly (scalar sums,
+    /// `SmallSPDMatrix`'s Cholesky) from the same deviates: M = (σ_h²/μ²) WᵀW, P = Mᵏ,
+    /// Σ = (1/μ²) Σ_{j<2k} Mʲ = L Lᵀ, φ' = Pφ + Lξ, W' = W + αW(K⁻¹ − (σ_h²/|B|) Σ_b φ'_b φ'_bᵀ).
+    /// The sizes take every path of the kernels' column chunks: N < 5 (one short chunk), N = 5
+    /// and 10 (whole chunks), N = 7 and 12 (a last chunk moved back over its neighbour), odd |B|
+    /// (a chain pair that repeats its chain), N_h ≠ N. Only the order of the sums differs, so the
+    /// two agree to rounding: 1e-12 of the largest entry.
+    @Test(arguments: [(3, 2, 3, 1), (5, 5, 4, 2), (7, 4, 5, 3), (10, 10, 16, 3), (12, 9, 7, 2)])
+    func oneUpdateEqualsTheUpdateWrittenOutPlainly(sites n: Int, hidden nh: Int, chains: Int, sweeps: Int) {
+        var c = rbmConfig(sites: n, hidden: nh, chains: chains, steps: 2)
+        c.gibbsSweeps = sweeps
+        c.initialStd = 0.3
+        let model = GaussianRBM(config: c, runSeed: 21)
+        var state = [Double](repeating: 0, count: model.stateSize)
+        state.withUnsafeMutableBufferPointer { model.initialise(seed: 2, state: $0) }
+        // Step 0 moves the chains away from φ = 1; step 1 is checked.
+        #expect(state.withUnsafeMutableBufferPointer { model.advance(seed: 2, state: $0, from: 0, count: 1) } == .ok)
+        let w = Array(state[0..<(nh * n)]), phi = Array(state[(nh * n)...])
+        #expect(state.withUnsafeMutableBufferPointer { model.advance(seed: 2, state: $0, from: 1, count: 1) } == .ok)
+
+        var stream = RandomStream(runSeed: 21, seedIndex: 2, purpose: .training, block: 1 << 32)
+        var overflow = RandomWords(RandomStream(runSeed: 21, seedIndex: 2, purpose: .training, block: 1 << 32 | 1 << 31))
+        var xi = [Double](repeating: 0, count: chains * n)
+        xi.withUnsafeMutableBufferPointer { stream.fillNormals($0.baseAddress!, count: chains * n, overflow: &overflow) }
+
+        let hScale = GaussianRBMConfig.hiddenVariance, muSquared = c.visibleMass * c.visibleMass
+        func product(_ a: [Double], _ b: [Double]) -> [Double] {
+            (0..<(n * n)).map { k -> Double in
+                let (i, j) = (k / n, k % n)
+                return (0..<n).map { a[i * n + $0] * b[$0 * n + j] }.reduce(0, +)
             }
         }
-        var paper = states(), general = states()
-        let a = paper.withUnsafeMutableBufferPointers { model.advance(seeds: group, states: $0, from: 0, count: 40) }
-        let b = general.withUnsafeMutableBufferPointers {
-            model.advanceLanes(GaussianRBM.ConfiguredSizes(n: 10, nh: 10), group, $0, from: 0, count: 40)
+        let m = (0..<(n * n)).map { k -> Double in
+            let gram: Double = (0..<nh).map { w[$0 * n + k / n] * w[$0 * n + k % n] }.reduce(0, +)
+            return hScale / muSquared * gram
         }
-        #expect(a == [.ok, .ok, .ok] && a == b)
-        #expect(paper.map { $0.map(\.bitPattern) } == general.map { $0.map(\.bitPattern) })
-        #expect(paper != states())
+        var powers: [[Double]] = [(0..<(n * n)).map { $0 / n == $0 % n ? 1 : 0 }]
+        for _ in 1..<(2 * sweeps) { powers.append(product(powers.last!, m)) }
+        var l = (0..<(n * n)).map { k in powers.map { $0[k] }.reduce(0, +) / muSquared }
+        #expect(l.withUnsafeMutableBufferPointer { SmallSPDMatrix.factor($0, n: n) })
+        var newPhi = [Double](repeating: 0, count: chains * n)
+        for b in 0..<chains {
+            for i in 0..<n {
+                let drift: Double = (0..<n).map { powers[sweeps][i * n + $0] * phi[b * n + $0] }.reduce(0, +)
+                let noise: Double = (0...i).map { l[i * n + $0] * xi[b * n + $0] }.reduce(0, +)
+                newPhi[b * n + i] = drift + noise
+            }
+        }
+        let d = (0..<(n * n)).map { k -> Double in
+            let chainTerm: Double = (0..<chains).map { newPhi[$0 * n + k / n] * newPhi[$0 * n + k % n] }.reduce(0, +)
+            return model.targetCovariance[k] - hScale / Double(chains) * chainTerm
+        }
+        let newW = (0..<(nh * n)).map { k -> Double in
+            let direction: Double = (0..<n).map { w[k / n * n + $0] * d[$0 * n + k % n] }.reduce(0, +)
+            return w[k] + c.learningRate * direction
+        }
+        let expected = newW + newPhi
+        let tolerance = 1e-12 * expected.map(abs).max()!
+        #expect(zip(state, expected).allSatisfy { abs($0 - $1) <= tolerance },
+                "max deviation \(zip(state, expected).map { abs($0 - $1) }.max()!)")
     }
 
     @Test func resultsDoNotDependOnThreads() throws {
