@@ -248,34 +248,32 @@ public struct GaussianRBM: EnsembleModel {
     /// Five lane accumulators: a value, so it aliases nothing and lives in registers.
     typealias Block = InlineArray<5, SIMD4<Double>>
 
-    /// `body(j0, 5)` for chunks of five columns from `start` until column n − 1 is covered, the
-    /// last one moved back to [n − 5, n) where fewer than five remain: every chunk has the
-    /// constant width five (its loops unroll, and ten accumulators hide the multiply–adds'
-    /// latency); the columns it shares with its neighbour are summed again, identically. For
-    /// n < 5 one chunk [start, n).
+    /// `body(j0, 5)` for chunks of five columns until column n − 1 is covered, the last one moved
+    /// back to [n − 5, n) where fewer than five remain: every chunk has the constant width five
+    /// (its loops unroll, and ten accumulators hide the multiply–adds' latency); the columns it
+    /// shares with its neighbour are summed again, identically. For n < 5 one chunk [0, n).
     @inline(__always)
-    static func forEachChunk(from start: Int = 0, to n: Int, _ body: (Int, Int) -> Void) {
-        guard n >= 5 else { return body(start, n &- start) }
-        var j0 = start
+    static func forEachChunk(_ n: Int, _ body: (Int, Int) -> Void) {
+        guard n >= 5 else { return body(0, n) }
+        var j0 = 0
         while j0 < n {
             body(min(j0, n &- 5), 5)
             j0 &+= 5
         }
     }
 
-    /// out = (xᵀy + addend) · scale for x, y with `rows` rows of n, where xᵀy is known to be
-    /// symmetric: the Gram matrices WᵀW and ΦᵀΦ (x = y), and the products A B of commuting
-    /// symmetric polynomials in WᵀW (x = A read by columns, which are its rows). Only the upper
-    /// triangle is summed — rows i, i + 1 from column i on, each entry over r in order — and
-    /// each entry (row, column ≥ row) is written to both triangles: row i + 1's first, then row
-    /// i's, so (i, i + 1) and (i + 1, i) both get row i's sum and `out` is exactly symmetric.
+    /// out = (xᵀy + addend) · scale for x, y with `rows` rows of n: the Gram matrices WᵀW and
+    /// ΦᵀΦ (x = y), and the products A B of symmetric A (read by columns, its rows up to
+    /// rounding), every entry summed over r in order. (Summing only the upper triangle and
+    /// mirroring it measured no faster: the mirrored stores cost what the skipped multiply–adds
+    /// saved.)
     @inline(__always)
     static func crossProduct(_ x: UnsafePointer<SIMD4<Double>>, _ y: UnsafePointer<SIMD4<Double>>, rows: Int, n: Int,
                              plus addend: UnsafePointer<SIMD4<Double>>? = nil, scale: SIMD4<Double> = SIMD4(repeating: 1),
                              into out: UnsafeMutablePointer<SIMD4<Double>>) {
         for i in stride(from: 0, to: n, by: 2) {
             let i1 = min(i &+ 1, n &- 1)
-            forEachChunk(from: i, to: n) { j0, width in
+            forEachChunk(n) { j0, width in
                 var r0 = Block(repeating: SIMD4()), r1 = r0
                 for r in 0..<rows {
                     let xr = x + r &* n, x0 = xr[i], x1 = xr[i1], chunk = y + (r &* n &+ j0)
@@ -290,13 +288,9 @@ public struct GaussianRBM: EnsembleModel {
                         r1[j] += addend[i1 &* n &+ j0 &+ j]
                     }
                 }
-                for j in 0..<width where j0 &+ j >= i1 {
-                    out[i1 &* n &+ j0 &+ j] = r1[j] * scale
-                    out[(j0 &+ j) &* n &+ i1] = r1[j] * scale
-                }
-                for j in 0..<width where j0 &+ j >= i {
+                for j in 0..<width {
                     out[i &* n &+ j0 &+ j] = r0[j] * scale
-                    out[(j0 &+ j) &* n &+ i] = r0[j] * scale
+                    out[i1 &* n &+ j0 &+ j] = r1[j] * scale
                 }
             }
         }
@@ -326,7 +320,7 @@ public struct GaussianRBM: EnsembleModel {
             let chain0 = phi + b &* n, chain1 = phi + b1 &* n
             let xi0 = noise + (b &* n) &* 32, xi1 = noise + (b1 &* n) &* 32
             copyPair(chain0, chain1, into: old, n: n)
-            forEachChunk(to: n) { i0, width in
+            forEachChunk(n) { i0, width in
                 var r0 = Block(repeating: SIMD4()), r1 = r0
                 for j in 0..<n {
                     let p0 = old[j], p1 = old[n &+ j], mRow = power + (j &* n &+ i0)
@@ -374,7 +368,7 @@ public struct GaussianRBM: EnsembleModel {
             let a1 = min(a &+ 1, rows &- 1)
             let row0 = w + a &* n, row1 = w + a1 &* n
             copyPair(row0, row1, into: old, n: n)
-            forEachChunk(to: n) { j0, width in
+            forEachChunk(n) { j0, width in
                 var r0 = Block(repeating: SIMD4()), r1 = r0
                 for i in 0..<n {
                     let w0 = old[i], w1 = old[n &+ i], chunk = d + (i &* n &+ j0)
