@@ -28,7 +28,7 @@ public enum Schema: String, CaseIterable, Sendable {
 }
 
 /// The version of this tool, written into every file.
-public let dysonVersion = "0.2.0"
+public let dysonVersion = "0.2.1"
 
 /// The root attributes of every dyson file (DESIGN.md, "HDF5 conventions").
 public struct FileHeader: Sendable, Equatable {
