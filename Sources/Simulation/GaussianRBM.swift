@@ -72,8 +72,8 @@ public struct GaussianRBMConfig: Sendable, Equatable, Codable {
 ///
 /// **Randomness.** W(0) ~ N(0, initialStd²) from the seed's `.initialisation` stream; the Gibbs
 /// draws of step s from its `.training` stream, N deviates ξ per chain, chains in order, by the
-/// ziggurat (`RandomStream.fillNormals`): one 32-bit half-word each from block s · 2³² on, the rare
-/// rejections' draws from block s · 2³² + 2³¹ on, so any step's draws are addressable.
+/// ziggurat (`RandomStream.fillNormals`): one 32-bit half-word each from block s · 2³² on, the
+/// rare rejections' draws from block s · 2³² + 2³¹ on, so any step's draws are addressable.
 ///
 /// **Failure.** A non-finite W or chain after step s (typically A lost positive definiteness and
 /// the chains ran away) stops the seed with `.failed(step: s + 1)`; a k-sweep covariance Σ_k that
@@ -308,9 +308,9 @@ public struct GaussianRBM: EnsembleModel {
 
     /// φ_b ← Mᵏ φ_b + L ξ_b for every chain b, two chains at a time, with L = Uᵀ:
     /// (Lξ)_i = Σ_{j ≤ i} U_ji ξ_j and Mᵏ symmetric, so both read rows; only L's triangle is
-    /// summed (the diagonal block's triangle unrolled). ξ_b is the b-th N-vector of
-    /// SIMD4 lanes at `noise` (lane t: seed t's deviates, written with stride 4). The old φ of
-    /// both chains is copied to `scratch` (2N entries) first, so every chunk reads only old values.
+    /// summed (the diagonal block's triangle unrolled). ξ_b is the b-th N-vector of SIMD4 lanes
+    /// at `noise` (lane t: seed t's deviates, written with stride 4). The old φ of both chains is
+    /// copied to `scratch` (2N entries) first, so every chunk reads only old values.
     @inline(__always)
     static func moveChains(_ phi: UnsafeMutablePointer<SIMD4<Double>>, chains: Int, n: Int, power: UnsafePointer<SIMD4<Double>>,
                            factor u: UnsafePointer<SIMD4<Double>>, noise: UnsafeRawPointer,

@@ -24,10 +24,11 @@ import RealModule
 /// h ≤ r/2²¹ = 1.9e-6 for layers i ≥ 1 (w = xᵢ ≤ r), and v/f(r)/2²¹ = 2.0e-6 for layer 0's base
 /// (equivalent width v/f(r) = 4.27). The deviates are Doubles on that grid (the uniforms of the
 /// wedge and the tail keep 52 bits). Midpoints make the grid unbiased to first order: over a
-/// layer's cells E x is exact and E x² low by h²/12, relative 1/(4·2⁴²) = 5.7e-14 (the floor grid of NumPy's layout, m·w/2²³, lowers |x| by half a step: the variance
-/// by 3.5e-7 with 256 layers). Even all n = 2.4·10¹² deviates of the paper-scale RBM scans would
-/// estimate the variance only to √(2/n) = 9e-7, seven orders of magnitude coarser. In exchange the
-/// Philox work is half that of 52-bit words.
+/// layer's cells E x is exact and E x² low by h²/12, relative 1/(4·2⁴²) = 5.7e-14 (the floor
+/// grid of NumPy's layout, m·w/2²³, lowers |x| by half a step: the variance by 3.5e-7 with 256
+/// layers). Even all n = 2.4·10¹² deviates of the paper-scale RBM scans would estimate the
+/// variance only to √(2/n) = 9e-7, seven orders of magnitude coarser. In exchange the Philox
+/// work is half that of 52-bit words.
 ///
 /// **Randomness.** Unlike the quantile transform of `RandomStream.nextNormal`, a rejection method
 /// consumes a variable number of draws. `fillNormals` therefore takes exactly one 32-bit half of
