@@ -306,6 +306,23 @@ public struct GaussianRBM: EnsembleModel {
         }
     }
 
+    /// (a M, b M) on the columns [j0, j0 + width) for the pair of N-vectors a = old[0..<n],
+    /// b = old[n..<2n] (as `copyPair` leaves them) and the N × N matrix M: Σ_j a_j M_j· and
+    /// Σ_j b_j M_j· over j in order, in registers. The chains' Mᵏφ (Mᵏ symmetric) and W D.
+    @inline(__always)
+    static func pairTimes(_ old: UnsafePointer<SIMD4<Double>>, _ m: UnsafePointer<SIMD4<Double>>, n: Int,
+                          columns j0: Int, width: Int) -> (Block, Block) {
+        var r0 = Block(repeating: SIMD4()), r1 = r0
+        for j in 0..<n {
+            let a = old[j], b = old[n &+ j], row = m + (j &* n &+ j0)
+            for i in 0..<width {
+                r0[i] = r0[i].addingProduct(row[i], a)
+                r1[i] = r1[i].addingProduct(row[i], b)
+            }
+        }
+        return (r0, r1)
+    }
+
     /// φ_b ← Mᵏ φ_b + L ξ_b for every chain b, two chains at a time, with L = Uᵀ:
     /// (Lξ)_i = Σ_{j ≤ i} U_ji ξ_j and Mᵏ symmetric, so both read rows; only L's triangle is
     /// summed (the diagonal block's triangle unrolled). ξ_b is the b-th N-vector of SIMD4 lanes
@@ -321,14 +338,7 @@ public struct GaussianRBM: EnsembleModel {
             let xi0 = noise + (b &* n) &* 32, xi1 = noise + (b1 &* n) &* 32
             copyPair(chain0, chain1, into: old, n: n)
             forEachChunk(n) { i0, width in
-                var r0 = Block(repeating: SIMD4()), r1 = r0
-                for j in 0..<n {
-                    let p0 = old[j], p1 = old[n &+ j], mRow = power + (j &* n &+ i0)
-                    for i in 0..<width {
-                        r0[i] = r0[i].addingProduct(mRow[i], p0)
-                        r1[i] = r1[i].addingProduct(mRow[i], p1)
-                    }
-                }
+                var (r0, r1) = pairTimes(old, power, n: n, columns: i0, width: width)
                 // Rows j < i0 of U in full, then the diagonal block's triangle (row i0 + jj from
                 // column jj on), unrolled with the constant width.
                 for j in 0..<i0 {
@@ -369,14 +379,7 @@ public struct GaussianRBM: EnsembleModel {
             let row0 = w + a &* n, row1 = w + a1 &* n
             copyPair(row0, row1, into: old, n: n)
             forEachChunk(n) { j0, width in
-                var r0 = Block(repeating: SIMD4()), r1 = r0
-                for i in 0..<n {
-                    let w0 = old[i], w1 = old[n &+ i], chunk = d + (i &* n &+ j0)
-                    for j in 0..<width {
-                        r0[j] = r0[j].addingProduct(w0, chunk[j])
-                        r1[j] = r1[j].addingProduct(w1, chunk[j])
-                    }
-                }
+                let (r0, r1) = pairTimes(old, d, n: n, columns: j0, width: width)
                 var chunkSum = SIMD4<Double>()
                 for j in 0..<width {
                     let new0 = old[j0 &+ j].addingProduct(alpha, r0[j]), new1 = old[n &+ j0 &+ j].addingProduct(alpha, r1[j])

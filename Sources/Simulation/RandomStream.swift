@@ -57,9 +57,10 @@ public struct RandomStream: Sendable {
     ///
     /// Every pair of deviates consumes exactly one Philox block, which models rely on to address a
     /// step's draws by block index (`init(…, block:)`); a rejection method such as Marsaglia's
-    /// polar method would consume a variable number of blocks (`fillNormals`, the ziggurat for bulk
-    /// draws, takes its rejections' draws from a second stream instead). The quantile replaced Box–Muller,
-    /// whose sine and cosine cost about two thirds of its time (≈ 36 ns per deviate against ≈ 16).
+    /// polar method would consume a variable number of blocks (`fillNormals`, the ziggurat for
+    /// bulk draws, takes its rejections' draws from a second stream instead). The quantile
+    /// replaced Box–Muller, whose sine and cosine cost about two thirds of its time (≈ 36 ns per
+    /// deviate against ≈ 16).
     /// Exact in distribution up to the 52-bit resolution of the uniforms (|z| ≤ 8.3) and the
     /// 1e-16 accuracy of AS 241.
     @inlinable
